@@ -1,0 +1,29 @@
+package dev.kiln.cas;
+
+import dev.kiln.common.Digest;
+import dev.kiln.common.FarmException;
+import java.util.Collection;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Content-addressable storage: blobs by SHA-256 digest. The same small interface backs the
+ * in-memory fake, Hazelcast, and the decorators around them (verifying writes, worker-local disk
+ * cache). Implementations never check the bytes against the digest; {@link VerifyingBlobStore} does.
+ */
+public interface BlobStore {
+  /** The blob, or empty when the store does not hold it. */
+  CompletionStage<Optional<byte[]>> get(Digest digest);
+
+  /** Stores {@code data} under {@code digest}. */
+  CompletionStage<Void> put(Digest digest, byte[] data);
+
+  /** The subset of {@code digests} this store does not hold. */
+  CompletionStage<Set<Digest>> findMissing(Collection<Digest> digests);
+
+  /** The blob, or a failed stage with FAILED_PRECONDITION listing it as MISSING. */
+  default CompletionStage<byte[]> getRequired(Digest digest) {
+    return get(digest).thenApply(b -> b.orElseThrow(() -> FarmException.missingBlobs(Set.of(digest))));
+  }
+}

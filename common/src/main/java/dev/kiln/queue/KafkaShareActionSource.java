@@ -1,0 +1,112 @@
+package dev.kiln.queue;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.kiln.brokerconfig.KafkaShape;
+import dev.kiln.proto.events.QueuedAction;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.clients.consumer.AcknowledgeType;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaShareConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A worker slot's lease on the actions topic through a Kafka share group (KIP-932): explicit
+ * per-record acknowledgement, one record at a time, redelivery when the slot dies (its session
+ * closes) and a delivery count per record. See docs/adr/0002-kafka-share-groups.md.
+ */
+public final class KafkaShareActionSource implements ActionSource {
+  private static final Logger LOG = LoggerFactory.getLogger(KafkaShareActionSource.class);
+
+  private final KafkaShareConsumer<String, byte[]> consumer;
+  private Iterator<ConsumerRecord<String, byte[]>> buffered = List.<ConsumerRecord<String, byte[]>>of().iterator();
+
+  public KafkaShareActionSource(String bootstrap, KafkaShape shape, String clientId) {
+    Map<String, Object> cfg = new HashMap<>();
+    cfg.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    cfg.put(ConsumerConfig.GROUP_ID_CONFIG, shape.shareGroupId());
+    cfg.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+    cfg.put("share.acknowledgement.mode", "explicit");
+    cfg.put("share.acquire.mode", "record_limit");
+    cfg.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1);
+    // The share consumer can stall for a whole fetch.max.wait.ms (500 ms default) at times.
+    cfg.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50);
+    cfg.put(ConsumerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000);
+    this.consumer = new KafkaShareConsumer<>(cfg, new StringDeserializer(), new ByteArrayDeserializer());
+    this.consumer.subscribe(List.of(shape.actions().name()));
+  }
+
+  @Override
+  public Optional<ActionLease> next(Duration timeout) {
+    while (true) {
+      if (!buffered.hasNext()) {
+        buffered = consumer.poll(timeout).iterator();
+        if (!buffered.hasNext()) {
+          return Optional.empty();
+        }
+      }
+      ConsumerRecord<String, byte[]> record = buffered.next();
+      try {
+        return Optional.of(new Lease(record, QueuedAction.parseFrom(record.value())));
+      } catch (InvalidProtocolBufferException e) {
+        LOG.error("dropping malformed record at {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), e.getMessage());
+        settle(record, AcknowledgeType.REJECT);
+      }
+    }
+  }
+
+  private void settle(ConsumerRecord<String, byte[]> record, AcknowledgeType type) {
+    consumer.acknowledge(record, type);
+    Map<?, Optional<org.apache.kafka.common.KafkaException>> result = consumer.commitSync(Duration.ofSeconds(30));
+    result.forEach((partition, error) -> error.ifPresent(e ->
+        LOG.warn("acknowledging {} {} on {} failed (it may be delivered again): {}", type, record.offset(), partition, e.toString())));
+  }
+
+  @Override
+  public void close() {
+    consumer.close(Duration.ofSeconds(5));
+  }
+
+  private final class Lease implements ActionLease {
+    private final ConsumerRecord<String, byte[]> record;
+    private final QueuedAction action;
+
+    Lease(ConsumerRecord<String, byte[]> record, QueuedAction action) {
+      this.record = record;
+      this.action = action;
+    }
+
+    @Override
+    public QueuedAction action() {
+      return action;
+    }
+
+    @Override
+    public int deliveryCount() {
+      return record.deliveryCount().map(Short::intValue).orElse(1);
+    }
+
+    @Override
+    public void complete() {
+      settle(record, AcknowledgeType.ACCEPT);
+    }
+
+    @Override
+    public void release() {
+      settle(record, AcknowledgeType.RELEASE);
+    }
+
+    @Override
+    public void reject() {
+      settle(record, AcknowledgeType.REJECT);
+    }
+  }
+}
