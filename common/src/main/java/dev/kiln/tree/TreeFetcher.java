@@ -33,7 +33,7 @@ public final class TreeFetcher {
   public CompletionStage<InputTree> fetch(Digest root) {
     Map<Digest, Directory> seen = new LinkedHashMap<>();
     Set<Digest> files = new LinkedHashSet<>();
-    return level(List.of(root), seen, files).thenApply(v -> new InputTree(root, Map.copyOf(seen), Set.copyOf(files)));
+    return level(List.of(root), seen, files).thenApply(v -> new InputTree(root, java.util.Collections.unmodifiableMap(seen), java.util.Collections.unmodifiableSet(files)));
   }
 
   private CompletionStage<Void> level(List<Digest> pending, Map<Digest, Directory> seen, Set<Digest> files) {

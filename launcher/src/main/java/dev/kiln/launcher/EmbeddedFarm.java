@@ -1,0 +1,90 @@
+package dev.kiln.launcher;
+
+import com.hazelcast.core.HazelcastInstance;
+import dev.kiln.broker.EmbeddedKafkaBroker;
+import dev.kiln.brokerconfig.KafkaShape;
+import dev.kiln.brokerconfig.TopicInitializer;
+import dev.kiln.scheduler.FrontNodeConfig;
+import dev.kiln.state.KilnHazelcast;
+import dev.kiln.worker.WorkerConfig;
+import dev.kiln.worker.sandbox.SandboxRunner;
+import io.vertx.core.Vertx;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole farm in one JVM ({@code bin/kiln up}): a real KRaft Kafka broker, a Hazelcast member,
+ * a front node and N workers, started in dependency order and stopped in reverse: stop accepting
+ * requests, drain workers, close Kafka clients, leave Hazelcast, stop the broker, close Vert.x.
+ */
+public final class EmbeddedFarm implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(EmbeddedFarm.class);
+
+  /** What {@code kiln up} takes from its command line. */
+  public record Options(String host, int port, int workers, int slotsPerWorker, Path dataDir, boolean allowUnsandboxed,
+      String clusterName, Duration keepalive) {}
+
+  private final EmbeddedKafkaBroker broker;
+  private final HazelcastInstance hazelcast;
+  private final Vertx vertx;
+  private final FrontRole front;
+  private final List<WorkerRole> workers;
+
+  private EmbeddedFarm(EmbeddedKafkaBroker broker, HazelcastInstance hazelcast, Vertx vertx, FrontRole front, List<WorkerRole> workers) {
+    this.broker = broker;
+    this.hazelcast = hazelcast;
+    this.vertx = vertx;
+    this.front = front;
+    this.workers = workers;
+  }
+
+  public static EmbeddedFarm start(Options o) {
+    KafkaShape shape = KafkaShape.load();
+    EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(o.dataDir().resolve("kafka"), o.host(), 0);
+    TopicInitializer.ensure(broker.bootstrapServers(), shape, 60_000);
+    HazelcastInstance hz = KilnHazelcast.member(o.clusterName(), o.host(), 0, List.of());
+    FrontNodeConfig frontConfig = FrontNodeConfig.defaults("front-0", o.host(), o.port()).withKeepalive(o.keepalive());
+    SharedState shared = SharedState.on(hz, frontConfig.maxBlobBytes());
+    List<WorkerRole> workers = new ArrayList<>();
+    for (int i = 0; i < o.workers(); i++) {
+      WorkerConfig wc = WorkerConfig.defaults("worker-" + i, o.slotsPerWorker(), o.dataDir().resolve("worker-" + i));
+      SandboxRunner runner = WorkerRole.sandbox(wc, o.allowUnsandboxed());
+      workers.add(WorkerRole.start(wc, runner, shared, broker.bootstrapServers(), shape));
+    }
+    Vertx vertx = Vertx.vertx();
+    FrontRole front = FrontRole.start(vertx, frontConfig, shared, broker.bootstrapServers(), shape);
+    return new EmbeddedFarm(broker, hz, vertx, front, workers);
+  }
+
+  public int port() {
+    return front.port();
+  }
+
+  public String kafkaBootstrap() {
+    return broker.bootstrapServers();
+  }
+
+  public HazelcastInstance hazelcast() {
+    return hazelcast;
+  }
+
+  /** The i-th worker (tests kill one to prove redelivery). */
+  public WorkerRole worker(int i) {
+    return workers.get(i);
+  }
+
+  @Override
+  public void close() {
+    LOG.info("stopping the farm");
+    front.close();
+    workers.forEach(WorkerRole::close);
+    hazelcast.shutdown();
+    broker.close();
+    vertx.close().toCompletionStage().toCompletableFuture().join();
+    LOG.info("farm stopped");
+  }
+}

@@ -1,0 +1,42 @@
+package dev.kiln.launcher;
+
+import dev.kiln.brokerconfig.KafkaShape;
+import dev.kiln.queue.KafkaActionQueue;
+import dev.kiln.queue.KafkaOperationEvents;
+import dev.kiln.queue.OperationEventFeed;
+import dev.kiln.scheduler.FrontNode;
+import dev.kiln.scheduler.FrontNodeConfig;
+import io.vertx.core.Vertx;
+import java.time.Clock;
+
+/** A running front node with the Kafka clients it owns. */
+final class FrontRole implements AutoCloseable {
+  private final FrontNode node;
+  private final KafkaActionQueue queue;
+  private final int port;
+
+  private FrontRole(FrontNode node, KafkaActionQueue queue, int port) {
+    this.node = node;
+    this.queue = queue;
+    this.port = port;
+  }
+
+  static FrontRole start(Vertx vertx, FrontNodeConfig config, SharedState shared, String bootstrap, KafkaShape shape) {
+    KafkaActionQueue queue = new KafkaActionQueue(bootstrap, shape, config.nodeId());
+    OperationEventFeed results = KafkaOperationEvents.feed(bootstrap, shape, config.nodeId() + "-results");
+    FrontNode node = new FrontNode(vertx, config, new FrontNode.Cluster(shared.cas(), shared.actionCache(), shared.state(),
+        shared.state(), shared.state(), shared.state(), queue, results), Clock.systemUTC());
+    int port = node.start().toCompletionStage().toCompletableFuture().join();
+    return new FrontRole(node, queue, port);
+  }
+
+  int port() {
+    return port;
+  }
+
+  @Override
+  public void close() {
+    node.close();
+    queue.close();
+  }
+}

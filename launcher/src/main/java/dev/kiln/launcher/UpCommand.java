@@ -1,0 +1,55 @@
+package dev.kiln.launcher;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code kiln up}: the whole farm in this process, until Ctrl-C or SIGTERM. */
+@Command(name = "up", mixinStandardHelpOptions = true,
+    description = "Run a complete farm in one process: Kafka broker (KRaft), Hazelcast, front node and workers.")
+final class UpCommand implements Callable<Integer> {
+  @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to listen on (default ${DEFAULT-VALUE}).")
+  String host;
+
+  @Option(names = "--port", defaultValue = "5050", description = "Front node port for gRPC and HTTP (default ${DEFAULT-VALUE}).")
+  int port;
+
+  @Option(names = "--workers", description = "Number of workers (default: number of cores).")
+  Integer workers;
+
+  @Option(names = "--slots", defaultValue = "1", description = "Concurrent actions per worker (default ${DEFAULT-VALUE}).")
+  int slots;
+
+  @Option(names = "--data-dir", defaultValue = "data", description = "Where Kafka's log and the workers' caches live (default ${DEFAULT-VALUE}).")
+  Path dataDir;
+
+  @Option(names = "--allow-unsandboxed", description = "Run actions without bubblewrap if it is missing (unsafe).")
+  boolean allowUnsandboxed;
+
+  @Override
+  public Integer call() throws Exception {
+    int n = workers != null ? workers : Runtime.getRuntime().availableProcessors();
+    EmbeddedFarm farm = EmbeddedFarm.start(new EmbeddedFarm.Options(host, port, n, slots, dataDir.toAbsolutePath(),
+        allowUnsandboxed, "kiln-" + port, Duration.ofSeconds(30)));
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      farm.close();
+      stopped.countDown();
+    }, "kiln-shutdown"));
+    String endpoint = host + ":" + farm.port();
+    System.out.printf("""
+        Kiln farm is up: %d worker(s) x %d slot(s), data in %s
+          REAPI (gRPC):     grpc://%s
+          health:           http://%s/healthz
+          Kafka (KRaft):    %s
+        Point Bazel at it:
+          bazel build --remote_executor=grpc://%s --spawn_strategy=remote --noremote_local_fallback //...
+        Press Ctrl-C to stop.
+        """, n, slots, dataDir.toAbsolutePath(), endpoint, endpoint, farm.kafkaBootstrap(), endpoint);
+    stopped.await();
+    return 0;
+  }
+}

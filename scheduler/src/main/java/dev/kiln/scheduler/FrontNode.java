@@ -1,0 +1,107 @@
+package dev.kiln.scheduler;
+
+import dev.kiln.ac.ActionCache;
+import dev.kiln.ac.CompletenessCheckingActionCache;
+import dev.kiln.cas.BlobStore;
+import dev.kiln.queue.ActionQueue;
+import dev.kiln.queue.OperationEventFeed;
+import dev.kiln.scheduler.exec.ExecutionCoordinator;
+import dev.kiln.scheduler.exec.OperationWatchers;
+import dev.kiln.scheduler.grpc.ActionCacheEndpoint;
+import dev.kiln.scheduler.grpc.ByteStreamEndpoint;
+import dev.kiln.scheduler.grpc.CapabilitiesEndpoint;
+import dev.kiln.scheduler.grpc.CasEndpoint;
+import dev.kiln.scheduler.grpc.ExecutionEndpoint;
+import dev.kiln.scheduler.http.HealthHandler;
+import dev.kiln.scheduler.http.HttpRoutes;
+import dev.kiln.state.ExecutionDeduplicator;
+import dev.kiln.state.ExecutionStateReader;
+import dev.kiln.state.ExecutionStateWriter;
+import dev.kiln.state.WorkerRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.Http2Settings;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.grpc.server.GrpcServer;
+import io.vertx.grpc.server.GrpcServerOptions;
+import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The front node's composition root: one Vert.x HTTP server on one port serving REAPI gRPC (h2c)
+ * and plain HTTP, every endpoint wired to the shared CAS, action cache, execution state and queue.
+ */
+public final class FrontNode implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(FrontNode.class);
+
+  /** The cluster a front node talks to. */
+  public record Cluster(BlobStore cas, ActionCache actionCache, ExecutionStateReader reader, ExecutionStateWriter writer,
+      ExecutionDeduplicator dedup, WorkerRegistry registry, ActionQueue queue, OperationEventFeed results) {}
+
+  private final Vertx vertx;
+  private final FrontNodeConfig config;
+  private final Cluster cluster;
+  private final Clock clock;
+  private final OperationWatchers watchers = new OperationWatchers();
+  private final HttpRoutes routes = new HttpRoutes();
+  private HttpServer server;
+
+  public FrontNode(Vertx vertx, FrontNodeConfig config, Cluster cluster, Clock clock) {
+    this.vertx = vertx;
+    this.config = config;
+    this.cluster = cluster;
+    this.clock = clock;
+  }
+
+  /** Extra plain-HTTP routes (Goma, HTTP cache) registered before {@link #start()}. */
+  public HttpRoutes routes() {
+    return routes;
+  }
+
+  public Future<Integer> start() {
+    Blocking blocking = new Blocking(vertx);
+    ActionCache checkedCache = new CompletenessCheckingActionCache(cluster.actionCache(), cluster.cas());
+    GrpcServer grpc = GrpcServer.server(vertx, new GrpcServerOptions().setMaxMessageSize(config.maxMessageBytes()));
+    new CapabilitiesEndpoint(config.maxBatchBytes(), config.maxBlobBytes()).bind(grpc);
+    new CasEndpoint(cluster.cas(), blocking, config.maxBatchBytes()).bind(grpc);
+    new ActionCacheEndpoint(checkedCache).bind(grpc);
+    new ByteStreamEndpoint(cluster.cas(), blocking, config.maxBlobBytes(), clock).bind(grpc);
+    ExecutionCoordinator coordinator = new ExecutionCoordinator(cluster.cas(), checkedCache, cluster.dedup(), cluster.reader(),
+        cluster.writer(), cluster.queue(), clock,
+        new ExecutionCoordinator.Settings(config.nodeId(), config.defaultTimeout(), config.maxTimeout()));
+    new ExecutionEndpoint(vertx, coordinator, cluster.reader(), watchers, config.keepalive()).bind(grpc);
+    routes.exact("/healthz", new HealthHandler(cluster.registry()));
+
+    cluster.results().start(watchers);
+    HttpServerOptions options = new HttpServerOptions().setHost(config.host()).setPort(config.port())
+        .setHttp2ClearTextEnabled(true).setTcpNoDelay(true)
+        .setHttp2RstFloodMaxRstFramePerWindow(100_000)
+        .setInitialSettings(new Http2Settings().setMaxConcurrentStreams(10_000))
+        .setHttp2ConnectionWindowSize(16 << 20);
+    server = vertx.createHttpServer(options).requestHandler(req -> {
+      String type = req.getHeader("content-type");
+      if (type != null && type.startsWith("application/grpc")) {
+        grpc.handle(req);
+      } else {
+        routes.handle(req);
+      }
+    });
+    return server.listen().map(s -> {
+      LOG.info("front node {} listening on {}:{} (gRPC and HTTP)", config.nodeId(), config.host(), s.actualPort());
+      return s.actualPort();
+    });
+  }
+
+  /** Stops accepting requests, then stops reading results. */
+  public Future<Void> stop() {
+    Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
+    return closed.onComplete(v -> cluster.results().close());
+  }
+
+  @Override
+  public void close() {
+    stop().toCompletionStage().toCompletableFuture().join();
+  }
+}

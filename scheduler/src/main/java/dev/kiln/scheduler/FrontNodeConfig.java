@@ -1,0 +1,32 @@
+package dev.kiln.scheduler;
+
+import java.time.Duration;
+
+/**
+ * A front node's settings. Defaults fit Bazel and the other REAPI clients: 4 MiB batches, a gRPC
+ * message limit well above that, 30 s keepalive updates on Execute streams.
+ */
+public record FrontNodeConfig(
+    String nodeId,
+    String host,
+    int port,
+    long maxBatchBytes,
+    long maxMessageBytes,
+    long maxBlobBytes,
+    Duration keepalive,
+    Duration defaultTimeout,
+    Duration maxTimeout) {
+
+  public static FrontNodeConfig defaults(String nodeId, String host, int port) {
+    return new FrontNodeConfig(nodeId, host, port, 4L << 20, 32L << 20, 256L << 20, Duration.ofSeconds(30),
+        Duration.ofMinutes(15), Duration.ofHours(1));
+  }
+
+  public FrontNodeConfig withKeepalive(Duration d) {
+    return new FrontNodeConfig(nodeId, host, port, maxBatchBytes, maxMessageBytes, maxBlobBytes, d, defaultTimeout, maxTimeout);
+  }
+
+  public FrontNodeConfig withPort(int p) {
+    return new FrontNodeConfig(nodeId, host, p, maxBatchBytes, maxMessageBytes, maxBlobBytes, keepalive, defaultTimeout, maxTimeout);
+  }
+}

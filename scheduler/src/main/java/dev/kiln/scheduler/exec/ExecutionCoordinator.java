@@ -1,0 +1,162 @@
+package dev.kiln.scheduler.exec;
+
+import build.bazel.remote.execution.v2.Action;
+import build.bazel.remote.execution.v2.ActionResult;
+import build.bazel.remote.execution.v2.Command;
+import build.bazel.remote.execution.v2.ExecuteRequest;
+import build.bazel.remote.execution.v2.ExecuteResponse;
+import build.bazel.remote.execution.v2.ExecutionStage;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Timestamp;
+import dev.kiln.ac.ActionCache;
+import dev.kiln.ac.ActionKey;
+import dev.kiln.action.ActionInputs;
+import dev.kiln.cas.BlobStore;
+import dev.kiln.common.Digest;
+import dev.kiln.common.FarmException;
+import dev.kiln.common.Futures;
+import dev.kiln.proto.events.OperationRecord;
+import dev.kiln.proto.events.QueuedAction;
+import dev.kiln.queue.ActionQueue;
+import dev.kiln.state.ExecutionDeduplicator;
+import dev.kiln.state.ExecutionStateReader;
+import dev.kiln.state.ExecutionStateWriter;
+import dev.kiln.tree.TreeFetcher;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Admits an Execute request, protocol-neutral: answer from the action cache; otherwise validate
+ * the action at the edge (Action, Command, every input present, canonical paths), then either
+ * join an identical action already in flight anywhere in the cluster or queue it as a new
+ * operation. Runs no I/O of its own beyond the core interfaces.
+ */
+public final class ExecutionCoordinator {
+  /** Settings the coordinator needs. */
+  public record Settings(String nodeId, Duration defaultTimeout, Duration maxTimeout) {}
+
+  private final BlobStore cas;
+  private final ActionCache actionCache;
+  private final ExecutionDeduplicator dedup;
+  private final ExecutionStateReader reader;
+  private final ExecutionStateWriter writer;
+  private final ActionQueue queue;
+  private final Clock clock;
+  private final Settings settings;
+
+  public ExecutionCoordinator(BlobStore cas, ActionCache actionCache, ExecutionDeduplicator dedup, ExecutionStateReader reader,
+      ExecutionStateWriter writer, ActionQueue queue, Clock clock, Settings settings) {
+    this.cas = cas;
+    this.actionCache = actionCache;
+    this.dedup = dedup;
+    this.reader = reader;
+    this.writer = writer;
+    this.queue = queue;
+    this.clock = clock;
+    this.settings = settings;
+  }
+
+  public CompletionStage<Admission> admit(ExecuteRequest request) {
+    return Futures.attempt(() -> {
+      Digest digest = Digest.fromProto(request.getActionDigest());
+      String instance = request.getInstanceName();
+      if (instance.indexOf('\0') >= 0) {
+        throw FarmException.invalidArgument("instance name contains NUL");
+      }
+      ActionKey key = new ActionKey(instance, digest);
+      CompletionStage<Optional<ActionResult>> cached = request.getSkipCacheLookup()
+          ? CompletableFuture.completedFuture(Optional.empty()) : actionCache.get(key);
+      return cached.thenCompose(hit -> {
+        if (hit.isPresent() && hit.get().getExitCode() == 0) {
+          ExecuteResponse response = ExecuteResponse.newBuilder().setResult(hit.get()).setCachedResult(true).build();
+          return CompletableFuture.completedFuture(new Admission(newName(), digest, Optional.of(response)));
+        }
+        return validate(digest).thenCompose(action -> schedule(key, action, request));
+      });
+    });
+  }
+
+  /** Everything a worker needs is present and well-formed, or the caller learns exactly what is not. */
+  private CompletionStage<Action> validate(Digest digest) {
+    return cas.getRequired(digest).thenCompose(actionBytes -> {
+      Action action = parse(() -> Action.parseFrom(actionBytes), "Action", digest);
+      Digest commandDigest = Digest.fromProto(action.getCommandDigest());
+      Digest root = Digest.fromProto(action.getInputRootDigest());
+      return cas.getRequired(commandDigest).thenCompose(commandBytes -> {
+        Command command = parse(() -> Command.parseFrom(commandBytes), "Command", commandDigest);
+        ActionInputs.check(action, command, settings.defaultTimeout(), settings.maxTimeout());
+        return new TreeFetcher(cas).fetch(root);
+      }).thenCompose(tree -> cas.findMissing(tree.files())).thenApply(missing -> {
+        if (!missing.isEmpty()) {
+          throw FarmException.missingBlobs(missing);
+        }
+        return action;
+      });
+    });
+  }
+
+  private CompletionStage<Admission> schedule(ActionKey key, Action action, ExecuteRequest request) {
+    String name = newName();
+    QueuedAction queued = QueuedAction.newBuilder().setOperationName(name).setInstanceName(key.instance())
+        .setActionDigest(key.action().toProto()).setSkipCacheLookup(request.getSkipCacheLookup())
+        .setDoNotCache(action.getDoNotCache()).setPriority(request.getExecutionPolicy().getPriority())
+        .setQueuedTime(now()).setOrigin(settings.nodeId()).build();
+    if (action.getDoNotCache()) {
+      return enqueue(queued, null);
+    }
+    return dedup.claim(key.key(), name).thenCompose(owner -> {
+      if (owner.isEmpty()) {
+        return enqueue(queued, key);
+      }
+      return reader.get(owner.get()).thenCompose(record -> {
+        if (record.isPresent() && !record.get().getDone()) {
+          return CompletableFuture.completedFuture(new Admission(owner.get(), key.action(), Optional.empty()));
+        }
+        // The claim outlived its operation (its front node died before queueing it, or the
+        // worker died between finishing and releasing): take it over.
+        return dedup.release(key.key(), owner.get()).thenCompose(v -> schedule(key, action, request));
+      });
+    });
+  }
+
+  private CompletionStage<Admission> enqueue(QueuedAction queued, ActionKey claimed) {
+    OperationRecord record = OperationRecord.newBuilder().setName(queued.getOperationName())
+        .setInstanceName(queued.getInstanceName()).setActionDigest(queued.getActionDigest())
+        .setStage(ExecutionStage.Value.QUEUED).setUpdated(queued.getQueuedTime()).build();
+    Admission admission = new Admission(queued.getOperationName(), Digest.fromProto(queued.getActionDigest()), Optional.empty());
+    return writer.put(record).thenCompose(v -> queue.enqueue(queued)).thenApply(v -> admission)
+        .exceptionallyCompose(e -> {
+          FarmException fe = FarmException.wrap(e, "Failed to queue action %s", queued.getActionDigest().getHash());
+          CompletionStage<Void> undo = claimed == null ? CompletableFuture.completedFuture(null)
+              : dedup.release(claimed.key(), queued.getOperationName());
+          return undo.thenCompose(v -> writer.put(record.toBuilder().setDone(true).setStage(ExecutionStage.Value.COMPLETED)
+                  .setResponse(ExecuteResponse.newBuilder().setStatus(fe.toStatus())).build()))
+              .thenCompose(v -> Futures.<Admission>failed(fe));
+        });
+  }
+
+  private String newName() {
+    return "operations/" + UUID.randomUUID();
+  }
+
+  private Timestamp now() {
+    var i = clock.instant();
+    return Timestamp.newBuilder().setSeconds(i.getEpochSecond()).setNanos(i.getNano()).build();
+  }
+
+  private interface Parser<T> {
+    T parse() throws InvalidProtocolBufferException;
+  }
+
+  private static <T> T parse(Parser<T> parser, String what, Digest digest) {
+    try {
+      return parser.parse();
+    } catch (InvalidProtocolBufferException e) {
+      throw FarmException.invalidArgument("blob %s is not a valid %s message: %s", digest, what, e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,42 @@
+package dev.kiln.scheduler.grpc;
+
+import build.bazel.remote.execution.v2.ActionCacheGrpcService;
+import build.bazel.remote.execution.v2.ActionResult;
+import build.bazel.remote.execution.v2.GetActionResultRequest;
+import build.bazel.remote.execution.v2.OutputFile;
+import build.bazel.remote.execution.v2.UpdateActionResultRequest;
+import dev.kiln.ac.ActionCache;
+import dev.kiln.ac.ActionKey;
+import dev.kiln.common.Digest;
+import dev.kiln.common.FarmException;
+import dev.kiln.scheduler.Blocking;
+import io.vertx.core.Future;
+import io.vertx.grpc.server.GrpcServer;
+
+/** GetActionResult (NOT_FOUND on a miss) and UpdateActionResult over the action cache. */
+public final class ActionCacheEndpoint {
+  private final ActionCache cache;
+
+  public ActionCacheEndpoint(ActionCache cache) {
+    this.cache = cache;
+  }
+
+  public void bind(GrpcServer server) {
+    GrpcBindings.unary(server, ActionCacheGrpcService.GetActionResult, this::get);
+    GrpcBindings.unary(server, ActionCacheGrpcService.UpdateActionResult, this::update);
+  }
+
+  private Future<ActionResult> get(GetActionResultRequest req) {
+    ActionKey key = new ActionKey(Instances.check(req.getInstanceName()), Digest.fromProto(req.getActionDigest()));
+    return Blocking.onContext(cache.get(key)).map(hit -> hit.orElseThrow(() -> FarmException.notFound("no cached result for action %s", key.action())));
+  }
+
+  private Future<ActionResult> update(UpdateActionResultRequest req) {
+    ActionKey key = new ActionKey(Instances.check(req.getInstanceName()), Digest.fromProto(req.getActionDigest()));
+    ActionResult result = req.getActionResult();
+    for (OutputFile f : result.getOutputFilesList()) {
+      Digest.fromProto(f.getDigest());
+    }
+    return Blocking.onContext(cache.put(key, result)).map(v -> result);
+  }
+}

@@ -1,0 +1,170 @@
+package dev.kiln.scheduler.grpc;
+
+import com.google.bytestream.ByteStreamGrpcService;
+import com.google.bytestream.QueryWriteStatusRequest;
+import com.google.bytestream.QueryWriteStatusResponse;
+import com.google.bytestream.ReadRequest;
+import com.google.bytestream.ReadResponse;
+import com.google.bytestream.WriteRequest;
+import com.google.bytestream.WriteResponse;
+import com.google.protobuf.ByteString;
+import com.google.rpc.Code;
+import dev.kiln.cas.BlobStore;
+import dev.kiln.common.FarmException;
+import dev.kiln.scheduler.Blocking;
+import io.vertx.core.Future;
+import io.vertx.grpc.server.GrpcServer;
+import io.vertx.grpc.server.GrpcServerRequest;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * ByteStream Read, Write and QueryWriteStatus on the CAS. Writes are buffered, verified against
+ * their digest when finished and only then stored (INVALID_ARGUMENT and nothing stored on a
+ * mismatch); a cut-off write can be resumed. Reads honour offset and limit in 64 KiB chunks.
+ */
+public final class ByteStreamEndpoint {
+  private static final int CHUNK = 64 * 1024;
+
+  private final BlobStore cas;
+  private final Blocking blocking;
+  private final long maxBlobBytes;
+  private final UploadTracker uploads;
+
+  public ByteStreamEndpoint(BlobStore cas, Blocking blocking, long maxBlobBytes, Clock clock) {
+    this.cas = cas;
+    this.blocking = blocking;
+    this.maxBlobBytes = maxBlobBytes;
+    this.uploads = new UploadTracker(clock, Duration.ofMinutes(10));
+  }
+
+  public void bind(GrpcServer server) {
+    server.callHandler(ByteStreamGrpcService.Read, call -> call.handler(req -> read(call, req)));
+    server.callHandler(ByteStreamGrpcService.Write, call -> new Upload(call).start());
+    GrpcBindings.unary(server, ByteStreamGrpcService.QueryWriteStatus, this::queryWriteStatus);
+  }
+
+  private void read(GrpcServerRequest<ReadRequest, ReadResponse> call, ReadRequest req) {
+    Blocking.attempt(() -> {
+      ResourceName name = ResourceName.parseRead(req.getResourceName());
+      if (req.getReadOffset() < 0 || req.getReadLimit() < 0) {
+        throw FarmException.of(Code.OUT_OF_RANGE, "negative read_offset or read_limit");
+      }
+      if (req.getReadOffset() > name.digest().size()) {
+        throw FarmException.of(Code.OUT_OF_RANGE, "read_offset %d is past the end of %s", req.getReadOffset(), name.digest());
+      }
+      return Blocking.onContext(cas.get(name.digest()))
+          .map(b -> b.orElseThrow(() -> FarmException.notFound("blob %s is not in the CAS", name.digest())));
+    }).onComplete(ar -> {
+      if (ar.failed()) {
+        GrpcBindings.fail(call.response(), ar.cause());
+        return;
+      }
+      byte[] blob = ar.result();
+      int from = (int) req.getReadOffset();
+      int to = req.getReadLimit() == 0 ? blob.length : (int) Math.min(blob.length, from + req.getReadLimit());
+      for (int pos = from; pos < to; pos += CHUNK) {
+        int end = Math.min(to, pos + CHUNK);
+        ReadResponse chunk = ReadResponse.newBuilder().setData(ByteString.copyFrom(blob, pos, end - pos)).build();
+        if (end == to) {
+          call.response().end(chunk);
+          return;
+        }
+        call.response().write(chunk);
+      }
+      call.response().end();
+    });
+  }
+
+  private Future<QueryWriteStatusResponse> queryWriteStatus(QueryWriteStatusRequest req) {
+    ResourceName name = ResourceName.parseWrite(req.getResourceName());
+    return Blocking.onContext(cas.findMissing(List.of(name.digest()))).map(missing -> {
+      if (missing.isEmpty()) {
+        return QueryWriteStatusResponse.newBuilder().setCommittedSize(name.digest().size()).setComplete(true).build();
+      }
+      long committed = uploads.committed(req.getResourceName())
+          .orElseThrow(() -> FarmException.notFound("no upload in progress for %s", req.getResourceName()));
+      return QueryWriteStatusResponse.newBuilder().setCommittedSize(committed).setComplete(false).build();
+    });
+  }
+
+  /** One Write call: its messages are appended in order; the first fixes the resource name. */
+  private final class Upload {
+    private final GrpcServerRequest<WriteRequest, WriteResponse> call;
+    private String resource;
+    private ResourceName name;
+    private UploadTracker.Partial partial;
+    private boolean finished;
+    private boolean failed;
+
+    Upload(GrpcServerRequest<WriteRequest, WriteResponse> call) {
+      this.call = call;
+    }
+
+    void start() {
+      call.handler(this::onMessage);
+      call.endHandler(v -> onEnd());
+    }
+
+    private void onMessage(WriteRequest msg) {
+      if (failed) {
+        return;
+      }
+      try {
+        if (resource == null) {
+          resource = msg.getResourceName();
+          name = ResourceName.parseWrite(resource);
+          if (name.digest().size() > maxBlobBytes) {
+            throw FarmException.invalidArgument("blob %s is over the CAS limit of %d bytes", name.digest(), maxBlobBytes);
+          }
+          partial = uploads.resume(resource, msg.getWriteOffset()).orElseThrow(() -> FarmException.invalidArgument(
+              "write_offset %d does not match the committed size of %s", msg.getWriteOffset(), resource));
+        } else if (!msg.getResourceName().isEmpty() && !msg.getResourceName().equals(resource)) {
+          throw FarmException.invalidArgument("resource_name changed within one Write call");
+        }
+        if (finished) {
+          throw FarmException.invalidArgument("data after finish_write");
+        }
+        synchronized (partial) {
+          if (msg.getWriteOffset() != partial.size()) {
+            throw FarmException.invalidArgument("write_offset %d, expected %d", msg.getWriteOffset(), partial.size());
+          }
+          if (partial.size() + msg.getData().size() > name.digest().size()) {
+            throw FarmException.invalidArgument("more bytes than the %d the digest declares", name.digest().size());
+          }
+          msg.getData().writeTo(partial.bytes);
+        }
+        finished = msg.getFinishWrite();
+      } catch (Exception e) {
+        failed = true;
+        if (resource != null) {
+          uploads.done(resource);
+        }
+        GrpcBindings.fail(call.response(), e);
+      }
+    }
+
+    private void onEnd() {
+      if (failed) {
+        return;
+      }
+      if (resource == null || !finished) {
+        GrpcBindings.fail(call.response(), FarmException.invalidArgument("Write ended without finish_write"));
+        return;
+      }
+      byte[] data;
+      synchronized (partial) {
+        data = partial.bytes.toByteArray();
+      }
+      blocking.runAsync(() -> cas.put(name.digest(), data)).onComplete(ar -> {
+        uploads.done(resource);
+        if (ar.failed()) {
+          GrpcBindings.fail(call.response(), ar.cause());
+        } else {
+          call.response().end(WriteResponse.newBuilder().setCommittedSize(data.length).build());
+        }
+      });
+    }
+  }
+}

@@ -1,0 +1,55 @@
+package dev.kiln.worker.exec;
+
+import build.bazel.remote.execution.v2.Directory;
+import build.bazel.remote.execution.v2.DirectoryNode;
+import build.bazel.remote.execution.v2.FileNode;
+import build.bazel.remote.execution.v2.SymlinkNode;
+import dev.kiln.common.Digest;
+import dev.kiln.common.FarmException;
+import dev.kiln.tree.InputTree;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+
+/**
+ * Lays out an input root under an exec root: files copied from the local blob cache (executable
+ * bit kept), directories and relative symlinks. The tree was validated by {@code PathRules}, so
+ * no entry can point outside the exec root.
+ */
+public final class InputMaterializer {
+  private final LocalBlobCache cache;
+
+  public InputMaterializer(LocalBlobCache cache) {
+    this.cache = cache;
+  }
+
+  public void materialize(InputTree tree, Path execRoot) {
+    cache.ensure(tree.files());
+    try {
+      write(tree, tree.root(), execRoot);
+    } catch (IOException e) {
+      throw FarmException.internal("Failed to lay out inputs under %s: %s", execRoot, e);
+    }
+  }
+
+  private void write(InputTree tree, Digest dirDigest, Path at) throws IOException {
+    Directory dir = tree.directories().get(dirDigest);
+    Files.createDirectories(at);
+    if (dir == null) {
+      return;
+    }
+    for (FileNode f : dir.getFilesList()) {
+      Path target = at.resolve(f.getName());
+      Files.copy(cache.path(Digest.fromProto(f.getDigest())), target, StandardCopyOption.REPLACE_EXISTING);
+      Files.setPosixFilePermissions(target, PosixFilePermissions.fromString(f.getIsExecutable() ? "r-xr-xr-x" : "r--r--r--"));
+    }
+    for (SymlinkNode s : dir.getSymlinksList()) {
+      Files.createSymbolicLink(at.resolve(s.getName()), Path.of(s.getTarget()));
+    }
+    for (DirectoryNode d : dir.getDirectoriesList()) {
+      write(tree, Digest.fromProto(d.getDigest()), at.resolve(d.getName()));
+    }
+  }
+}

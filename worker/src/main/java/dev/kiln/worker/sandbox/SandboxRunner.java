@@ -1,0 +1,12 @@
+package dev.kiln.worker.sandbox;
+
+/** Runs a command confined to its exec root, enforcing its timeout. */
+public interface SandboxRunner {
+  RunResult run(RunRequest request);
+
+  /** Where the exec root appears to the command (output paths and debug info see this path). */
+  String visibleExecRoot(RunRequest request);
+
+  /** Kills every command still running (worker shutdown or simulated death). */
+  void killAll();
+}

@@ -1,0 +1,28 @@
+package dev.kiln.worker.sandbox;
+
+/**
+ * Runs commands directly in the exec root, without isolation. Only used when the operator
+ * starts a worker with --allow-unsandboxed (e.g. a container that already isolates it).
+ */
+public final class UnsandboxedRunner implements SandboxRunner {
+  private final ProcessRunner processes = new ProcessRunner();
+
+  @Override
+  public RunResult run(RunRequest request) {
+    ProcessBuilder pb = new ProcessBuilder(request.argv());
+    pb.directory(request.execRoot().resolve(request.workingDirectory()).toFile());
+    pb.environment().clear();
+    pb.environment().putAll(request.env());
+    return processes.run(pb, request);
+  }
+
+  @Override
+  public String visibleExecRoot(RunRequest request) {
+    return request.execRoot().toString();
+  }
+
+  @Override
+  public void killAll() {
+    processes.killAll();
+  }
+}
