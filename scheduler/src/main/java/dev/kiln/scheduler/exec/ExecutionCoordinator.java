@@ -105,30 +105,31 @@ public final class ExecutionCoordinator {
         .setActionDigest(key.action().toProto()).setSkipCacheLookup(request.getSkipCacheLookup())
         .setDoNotCache(action.getDoNotCache()).setPriority(request.getExecutionPolicy().getPriority())
         .setQueuedTime(now()).setOrigin(settings.nodeId()).build();
-    if (action.getDoNotCache()) {
-      return enqueue(queued, null);
-    }
-    return dedup.claim(key.key(), name).thenCompose(owner -> {
+    OperationRecord record = OperationRecord.newBuilder().setName(name).setInstanceName(key.instance())
+        .setActionDigest(queued.getActionDigest()).setStage(ExecutionStage.Value.QUEUED).setUpdated(queued.getQueuedTime()).build();
+    // The record exists before the claim, so a claimant that loses always finds the owner's record.
+    return writer.put(record).thenCompose(v -> action.getDoNotCache() ? enqueue(queued, record, null) : claimOrJoin(key, queued, record));
+  }
+
+  private CompletionStage<Admission> claimOrJoin(ActionKey key, QueuedAction queued, OperationRecord record) {
+    return dedup.claim(key.key(), queued.getOperationName()).thenCompose(owner -> {
       if (owner.isEmpty()) {
-        return enqueue(queued, key);
+        return enqueue(queued, record, key);
       }
-      return reader.get(owner.get()).thenCompose(record -> {
-        if (record.isPresent() && !record.get().getDone()) {
+      return reader.get(owner.get()).thenCompose(ownerRecord -> {
+        if (ownerRecord.isPresent() && !ownerRecord.get().getDone()) {
           return CompletableFuture.completedFuture(new Admission(owner.get(), key.action(), Optional.empty()));
         }
-        // The claim outlived its operation (its front node died before queueing it, or the
-        // worker died between finishing and releasing): take it over.
-        return dedup.release(key.key(), owner.get()).thenCompose(v -> schedule(key, action, request));
+        // The claim outlived its operation (expired record, or a worker that died between
+        // finishing and releasing): take it over.
+        return dedup.release(key.key(), owner.get()).thenCompose(v -> claimOrJoin(key, queued, record));
       });
     });
   }
 
-  private CompletionStage<Admission> enqueue(QueuedAction queued, ActionKey claimed) {
-    OperationRecord record = OperationRecord.newBuilder().setName(queued.getOperationName())
-        .setInstanceName(queued.getInstanceName()).setActionDigest(queued.getActionDigest())
-        .setStage(ExecutionStage.Value.QUEUED).setUpdated(queued.getQueuedTime()).build();
+  private CompletionStage<Admission> enqueue(QueuedAction queued, OperationRecord record, ActionKey claimed) {
     Admission admission = new Admission(queued.getOperationName(), Digest.fromProto(queued.getActionDigest()), Optional.empty());
-    return writer.put(record).thenCompose(v -> queue.enqueue(queued)).thenApply(v -> admission)
+    return queue.enqueue(queued).thenApply(v -> admission)
         .exceptionallyCompose(e -> {
           FarmException fe = FarmException.wrap(e, "Failed to queue action %s", queued.getActionDigest().getHash());
           CompletionStage<Void> undo = claimed == null ? CompletableFuture.completedFuture(null)

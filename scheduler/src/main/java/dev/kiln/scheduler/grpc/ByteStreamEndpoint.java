@@ -40,7 +40,7 @@ public final class ByteStreamEndpoint {
   }
 
   public void bind(GrpcServer server) {
-    server.callHandler(ByteStreamGrpcService.Read, call -> call.handler(req -> read(call, req)));
+    server.callHandler(ByteStreamGrpcService.Read, call -> GrpcBindings.messages(call, ByteStreamGrpcService.Read, req -> read(call, req)));
     server.callHandler(ByteStreamGrpcService.Write, call -> new Upload(call).start());
     GrpcBindings.unary(server, ByteStreamGrpcService.QueryWriteStatus, this::queryWriteStatus);
   }
@@ -103,7 +103,7 @@ public final class ByteStreamEndpoint {
     }
 
     void start() {
-      call.handler(this::onMessage);
+      GrpcBindings.messages(call, ByteStreamGrpcService.Write, this::onMessage);
       call.endHandler(v -> onEnd());
     }
 

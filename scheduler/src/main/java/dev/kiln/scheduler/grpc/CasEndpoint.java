@@ -39,7 +39,7 @@ public final class CasEndpoint {
     GrpcBindings.unary(server, ContentAddressableStorageGrpcService.FindMissingBlobs, this::findMissing);
     GrpcBindings.unary(server, ContentAddressableStorageGrpcService.BatchUpdateBlobs, this::batchUpdate);
     GrpcBindings.unary(server, ContentAddressableStorageGrpcService.BatchReadBlobs, this::batchRead);
-    server.callHandler(ContentAddressableStorageGrpcService.GetTree, call -> call.handler(req -> getTree(req).onComplete(ar -> {
+    server.callHandler(ContentAddressableStorageGrpcService.GetTree, call -> GrpcBindings.messages(call, ContentAddressableStorageGrpcService.GetTree, req -> getTree(req).onComplete(ar -> {
       if (ar.failed()) {
         GrpcBindings.fail(call.response(), ar.cause());
         return;

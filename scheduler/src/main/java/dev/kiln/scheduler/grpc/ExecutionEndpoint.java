@@ -45,8 +45,8 @@ public final class ExecutionEndpoint {
   }
 
   public void bind(GrpcServer server) {
-    server.callHandler(ExecutionGrpcService.Execute, call -> call.handler(req -> execute(call, req)));
-    server.callHandler(ExecutionGrpcService.WaitExecution, call -> call.handler(req -> waitExecution(call, req)));
+    server.callHandler(ExecutionGrpcService.Execute, call -> GrpcBindings.messages(call, ExecutionGrpcService.Execute, req -> execute(call, req)));
+    server.callHandler(ExecutionGrpcService.WaitExecution, call -> GrpcBindings.messages(call, ExecutionGrpcService.WaitExecution, req -> waitExecution(call, req)));
   }
 
   private void execute(GrpcServerRequest<ExecuteRequest, Operation> call, ExecuteRequest req) {
