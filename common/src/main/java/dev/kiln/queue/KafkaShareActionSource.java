@@ -38,9 +38,14 @@ public final class KafkaShareActionSource implements ActionSource {
     cfg.put("share.acquire.mode", "record_limit");
     cfg.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1);
     // The share consumer can stall for a whole fetch.max.wait.ms (500 ms default) at times.
-    cfg.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50);
+    cfg.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
     cfg.put(ConsumerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000);
     this.consumer = new KafkaShareConsumer<>(cfg, new StringDeserializer(), new ByteArrayDeserializer());
+    this.consumer.setAcknowledgementCommitCallback((offsets, error) -> {
+      if (error != null) {
+        LOG.warn("acknowledgement of {} failed (the action may be delivered again): {}", offsets, error.toString());
+      }
+    });
     this.consumer.subscribe(List.of(shape.actions().name()));
   }
 
@@ -63,11 +68,13 @@ public final class KafkaShareActionSource implements ActionSource {
     }
   }
 
+  /**
+   * Acknowledges without a round trip of its own: the acknowledgement rides on the next poll (or
+   * on close). If the worker dies first, the record is delivered again, and the slot that gets it
+   * finds the operation done and only acknowledges it.
+   */
   private void settle(ConsumerRecord<String, byte[]> record, AcknowledgeType type) {
     consumer.acknowledge(record, type);
-    Map<?, Optional<org.apache.kafka.common.KafkaException>> result = consumer.commitSync(Duration.ofSeconds(30));
-    result.forEach((partition, error) -> error.ifPresent(e ->
-        LOG.warn("acknowledging {} {} on {} failed (it may be delivered again): {}", type, record.offset(), partition, e.toString())));
   }
 
   @Override

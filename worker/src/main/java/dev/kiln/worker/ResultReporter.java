@@ -13,6 +13,9 @@ import dev.kiln.state.ExecutionDeduplicator;
 import dev.kiln.state.ExecutionStateWriter;
 import com.google.protobuf.Timestamp;
 import java.time.Clock;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Tells the cluster how an operation is going: the operation record in Hazelcast first (so any
@@ -20,6 +23,7 @@ import java.time.Clock;
  * the results topic wakes the front nodes holding client streams.
  */
 public final class ResultReporter {
+  private static final Logger LOG = LoggerFactory.getLogger(ResultReporter.class);
   private final ExecutionStateWriter state;
   private final ExecutionDeduplicator dedup;
   private final OperationEventSink sink;
@@ -34,17 +38,30 @@ public final class ResultReporter {
     this.clock = clock;
   }
 
+  /**
+   * Progress only: not awaited, so it costs the action nothing. A lost EXECUTING update is
+   * harmless (clients see QUEUED until the result).
+   */
   public void executing(QueuedAction action) {
-    OperationRecord record = record(action, ExecutionStage.Value.EXECUTING).build();
-    Futures.await(state.put(record));
-    Futures.await(sink.publish(event(action, ExecutionStage.Value.EXECUTING).build()));
+    state.put(record(action, ExecutionStage.Value.EXECUTING).build()).exceptionally(e -> warn("record", action, e));
+    sink.publish(event(action, ExecutionStage.Value.EXECUTING).build()).exceptionally(e -> warn("event", action, e));
   }
 
+  /**
+   * The result, durably: the record, the claim release and the event go out together and all
+   * must succeed before the worker acknowledges the action.
+   */
   public void completed(QueuedAction action, ExecuteResponse response) {
-    Futures.await(state.put(record(action, ExecutionStage.Value.COMPLETED).setDone(true).setResponse(response).build()));
     String key = new ActionKey(action.getInstanceName(), Digest.fromProto(action.getActionDigest())).key();
-    Futures.await(dedup.release(key, action.getOperationName()));
-    Futures.await(sink.publish(event(action, ExecutionStage.Value.COMPLETED).setResponse(response).build()));
+    Futures.await(Futures.all(List.of(
+        state.put(record(action, ExecutionStage.Value.COMPLETED).setDone(true).setResponse(response).build()),
+        dedup.release(key, action.getOperationName()),
+        sink.publish(event(action, ExecutionStage.Value.COMPLETED).setResponse(response).build()))));
+  }
+
+  private Void warn(String what, QueuedAction action, Throwable e) {
+    LOG.warn("progress {} of {} not recorded: {}", what, action.getOperationName(), e.toString());
+    return null;
   }
 
   private OperationRecord.Builder record(QueuedAction action, ExecutionStage.Value stage) {

@@ -72,7 +72,8 @@ final class WorkerSlot implements Runnable {
 
   private void handle(ActionLease lease) {
     QueuedAction action = lease.action();
-    if (Futures.await(operations.get(action.getOperationName())).map(r -> r.getDone()).orElse(false)) {
+    // Only a redelivered action can already be done (its worker died after reporting it).
+    if (lease.deliveryCount() > 1 && Futures.await(operations.get(action.getOperationName())).map(r -> r.getDone()).orElse(false)) {
       lease.complete();
       return;
     }
