@@ -361,10 +361,10 @@ class ReapiServiceTest {
   @Test
   void sandboxHasNoNetworkAndAReadOnlyToolchain() {
     Digest action = client.action(Directory.getDefaultInstance(), List.of(), true, 0, "/bin/sh", "-c",
-        "ls /sys/class/net; touch /usr/kiln-probe 2>&1 && echo WROTE-USR; cat /proc/self/net/route | wc -l");
+        "echo IFACES $(awk -F: 'NR>2 {gsub(/ /, \"\", $1); printf \"%s,\", $1}' /proc/net/dev); touch /usr/kiln-probe 2>&1 && echo WROTE-USR; true");
     ExecuteResponse r = client.execute(action, false);
     String out = readBlob(r.getResult().getStdoutDigest()) + readBlob(r.getResult().getStderrDigest());
-    assertThat(out).doesNotContain("WROTE-USR").doesNotContain("eth0").contains("Read-only");
+    assertThat(out).contains("IFACES lo,\n").doesNotContain("WROTE-USR").contains("Read-only");
   }
 
   @Test

@@ -1,0 +1,63 @@
+package dev.kiln.worker.sandbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The real bubblewrap sandbox: isolation, exec root, environment and timeout. */
+class BubblewrapRunnerTest {
+  private static BubblewrapRunner runner;
+  @TempDir Path tmp;
+
+  @BeforeAll
+  static void probe(@TempDir Path scratch) {
+    runner = BubblewrapRunner.probe(scratch);
+  }
+
+  private RunResult run(Path root, Duration timeout, String script, Map<String, String> env) {
+    return runner.run(new RunRequest(root, "", List.of("/bin/sh", "-c", script), env, timeout, tmp.resolve("out"), tmp.resolve("err")));
+  }
+
+  private Path root() throws Exception {
+    return Files.createDirectories(tmp.resolve("root"));
+  }
+
+  @Test
+  void execRootIsWritableAtAFixedPathAndTheEnvironmentIsExactlyTheCommands() throws Exception {
+    Path root = root();
+    RunResult r = run(root, Duration.ofSeconds(30), "pwd > where; env | sort > env.txt", Map.of("FOO", "bar", "PATH", "/usr/bin:/bin"));
+    assertThat(r.exitCode()).isZero();
+    assertThat(Files.readString(root.resolve("where")).trim()).isEqualTo(BubblewrapRunner.SANDBOX_EXEC_ROOT);
+    assertThat(Files.readString(root.resolve("env.txt"))).contains("FOO=bar").doesNotContain("HOME=").doesNotContain("JAVA_HOME");
+  }
+
+  @Test
+  void noNetworkReadOnlyToolchainPrivateTmp() throws Exception {
+    Path root = root();
+    Files.writeString(tmp.resolve("host-secret"), "x");
+    RunResult r = run(root, Duration.ofSeconds(30),
+        "awk -F: 'NR>2 {gsub(/ /, \"\", $1); print $1}' /proc/net/dev > net.txt; (touch /usr/probe && echo wrote) > usr.txt 2>&1; ls /tmp > tmp.txt; ls " + tmp + " > host.txt 2>&1; true",
+        Map.of("PATH", "/usr/bin:/bin"));
+    assertThat(r.exitCode()).isZero();
+    assertThat(Files.readString(root.resolve("net.txt")).trim()).isEqualTo("lo");
+    assertThat(Files.readString(root.resolve("usr.txt"))).contains("Read-only").doesNotContain("wrote");
+    assertThat(Files.readString(root.resolve("tmp.txt"))).isEmpty();
+    assertThat(Files.readString(root.resolve("host.txt"))).contains("No such file");
+    assertThat(Files.exists(Path.of("/usr/probe"))).isFalse();
+  }
+
+  @Test
+  void timeoutKillsTheWholeTree() throws Exception {
+    long start = System.nanoTime();
+    RunResult r = run(root(), Duration.ofMillis(500), "sleep 60 & sleep 60; wait", Map.of("PATH", "/usr/bin:/bin"));
+    assertThat(r.timedOut()).isTrue();
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
+  }
+}
