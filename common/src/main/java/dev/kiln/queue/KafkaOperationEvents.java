@@ -94,7 +94,7 @@ public final class KafkaOperationEvents {
     private void loop(Consumer<OperationEvent> listener) {
       try {
         while (!closed) {
-          for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofSeconds(1))) {
+          for (ConsumerRecord<String, byte[]> r : poll()) {
             try {
               listener.accept(OperationEvent.parseFrom(r.value()));
             } catch (InvalidProtocolBufferException e) {
@@ -110,6 +110,23 @@ public final class KafkaOperationEvents {
         }
       } finally {
         consumer.close(Duration.ofSeconds(5));
+      }
+    }
+
+    /** One poll; trouble with the broker is logged and retried, never fatal to the feed. */
+    private Iterable<ConsumerRecord<String, byte[]>> poll() {
+      try {
+        return consumer.poll(Duration.ofSeconds(1));
+      } catch (WakeupException e) {
+        throw e;
+      } catch (org.apache.kafka.common.KafkaException e) {
+        LOG.warn("results feed: poll failed, retrying: {}", e.toString());
+        try {
+          Thread.sleep(500);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+        }
+        return List.of();
       }
     }
 

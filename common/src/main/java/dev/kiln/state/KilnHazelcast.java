@@ -1,11 +1,13 @@
 package dev.kiln.state;
 
+import com.hazelcast.client.HazelcastClient;
+import com.hazelcast.client.config.ClientConfig;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import dev.kiln.brokerconfig.HazelcastShape;
 import java.util.List;
 
-/** Starts a Hazelcast member with Kiln's map shape. */
+/** Starts a Hazelcast member with Kiln's map shape, or a client of such members. */
 public final class KilnHazelcast {
   private KilnHazelcast() {}
 
@@ -15,5 +17,19 @@ public final class KilnHazelcast {
    */
   public static HazelcastInstance member(String clusterName, String host, int port, List<String> members) {
     return Hazelcast.newHazelcastInstance(HazelcastShape.memberConfig(clusterName, host, port, members));
+  }
+
+  /**
+   * A client of the members at {@code addresses} (host:port). Smart routing sends each call to
+   * the partition owner; operations are redone after a member dies, and the client keeps trying
+   * to reconnect (front nodes and workers outlive cache members).
+   */
+  public static HazelcastInstance client(String clusterName, List<String> addresses) {
+    ClientConfig config = new ClientConfig();
+    config.setClusterName(clusterName);
+    config.setProperty("hazelcast.logging.type", "slf4j");
+    config.getNetworkConfig().setSmartRouting(true).setRedoOperation(true).addAddress(addresses.toArray(new String[0]));
+    config.getConnectionStrategyConfig().getConnectionRetryConfig().setClusterConnectTimeoutMillis(-1).setMaxBackoffMillis(2000);
+    return HazelcastClient.newHazelcastClient(config);
   }
 }

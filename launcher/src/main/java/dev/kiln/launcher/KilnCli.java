@@ -6,9 +6,11 @@ import picocli.CommandLine.Command;
 /** {@code bin/kiln}: one entry point for every role. */
 @Command(name = "kiln", mixinStandardHelpOptions = true, version = "kiln 0.1.0",
     description = "Kiln, a self-hosted distributed compile farm.",
-    subcommands = {UpCommand.class})
+    subcommands = {UpCommand.class, BrokerCommand.class, TopicsCommand.class, CacheCommand.class, FrontCommand.class, WorkerCommand.class})
 public final class KilnCli {
   public static void main(String[] args) {
-    System.exit(new CommandLine(new KilnCli()).execute(args));
+    CommandLine cli = new CommandLine(new KilnCli());
+    cli.setDefaultValueProvider(new KilnDefaults(System.getenv()));
+    System.exit(cli.execute(args));
   }
 }

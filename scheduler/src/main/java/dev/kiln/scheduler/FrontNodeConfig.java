@@ -17,8 +17,11 @@ public record FrontNodeConfig(
     Duration defaultTimeout,
     Duration maxTimeout) {
 
+  /** The largest blob the CAS accepts, unless configured otherwise. */
+  public static final long DEFAULT_MAX_BLOB_BYTES = 256L << 20;
+
   public static FrontNodeConfig defaults(String nodeId, String host, int port) {
-    return new FrontNodeConfig(nodeId, host, port, 4L << 20, 32L << 20, 256L << 20, Duration.ofSeconds(30),
+    return new FrontNodeConfig(nodeId, host, port, 4L << 20, 32L << 20, DEFAULT_MAX_BLOB_BYTES, Duration.ofSeconds(30),
         Duration.ofMinutes(15), Duration.ofHours(1));
   }
 

@@ -56,17 +56,30 @@ final class WorkerSlot implements Runnable {
 
   @Override
   public void run() {
-    try (ActionSource source = sources.get()) {
-      while (!stopping) {
-        Optional<ActionLease> lease = source.next(Duration.ofMillis(500));
-        if (lease.isPresent()) {
-          handle(lease.get());
+    while (!stopping) {
+      try (ActionSource source = sources.get()) {
+        while (!stopping) {
+          Optional<ActionLease> lease = source.next(Duration.ofMillis(500));
+          if (lease.isPresent()) {
+            handle(lease.get());
+          }
         }
+      } catch (RuntimeException e) {
+        if (stopping) {
+          return;
+        }
+        // Broker or cache trouble: leave the group (unsettled leases go to other slots), retry.
+        LOG.warn("worker slot lost its queue connection, rejoining in 1 s: {}", e.toString());
+        pause(1000);
       }
-    } catch (RuntimeException e) {
-      if (!killed) {
-        LOG.error("worker slot stopped by an unexpected error", e);
-      }
+    }
+  }
+
+  private static void pause(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

@@ -1,0 +1,50 @@
+package dev.kiln.launcher;
+
+import com.hazelcast.core.HazelcastInstance;
+import dev.kiln.brokerconfig.KafkaShape;
+import dev.kiln.brokerconfig.TopicInitializer;
+import dev.kiln.scheduler.FrontNodeConfig;
+import dev.kiln.state.KilnHazelcast;
+import io.vertx.core.Vertx;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code kiln front}: a front node (REAPI gRPC and HTTP on one port). */
+@Command(name = "front", mixinStandardHelpOptions = true, description = "Run a front node.")
+final class FrontCommand implements Callable<Integer> {
+  @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to listen on (default ${DEFAULT-VALUE}).")
+  String host;
+
+  @Option(names = "--port", defaultValue = "5050", description = "Port for gRPC and HTTP (default ${DEFAULT-VALUE}).")
+  int port;
+
+  @Option(names = "--kafka", defaultValue = "127.0.0.1:9092", description = "Kafka bootstrap servers (env KILN_KAFKA).")
+  String kafka;
+
+  @Option(names = "--cache", defaultValue = "127.0.0.1:5701", description = "Cache members, host:port,... (env KILN_CACHE).")
+  String cache;
+
+  @Option(names = "--cluster", defaultValue = "kiln", description = "Cache cluster name (default ${DEFAULT-VALUE}).")
+  String cluster;
+
+  @Option(names = "--id", description = "Node id in logs and operation records (default: front-<random>).")
+  String id;
+
+  @Override
+  public Integer call() throws Exception {
+    String nodeId = id != null ? id : "front-" + UUID.randomUUID().toString().substring(0, 8);
+    KafkaShape shape = KafkaShape.load();
+    TopicInitializer.ensure(kafka, shape, 120_000);
+    HazelcastInstance hz = KilnHazelcast.client(cluster, RoleProcess.list(cache));
+    FrontNodeConfig config = FrontNodeConfig.defaults(nodeId, host, port);
+    Vertx vertx = Vertx.vertx();
+    FrontRole front = FrontRole.start(vertx, config, SharedState.on(hz, config.maxBlobBytes()), kafka, shape);
+    return RoleProcess.runUntilStopped("kiln front node " + nodeId + " listening on " + host + ":" + front.port(), () -> {
+      front.close();
+      hz.shutdown();
+      vertx.close().toCompletionStage().toCompletableFuture().join();
+    });
+  }
+}

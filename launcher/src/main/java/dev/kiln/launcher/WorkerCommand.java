@@ -1,0 +1,54 @@
+package dev.kiln.launcher;
+
+import com.hazelcast.core.HazelcastInstance;
+import dev.kiln.brokerconfig.KafkaShape;
+import dev.kiln.brokerconfig.TopicInitializer;
+import dev.kiln.scheduler.FrontNodeConfig;
+import dev.kiln.state.KilnHazelcast;
+import dev.kiln.worker.WorkerConfig;
+import java.nio.file.Path;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code kiln worker}: leases actions from Kafka and runs them in the sandbox. */
+@Command(name = "worker", mixinStandardHelpOptions = true, description = "Run a worker.")
+final class WorkerCommand implements Callable<Integer> {
+  @Option(names = "--kafka", defaultValue = "127.0.0.1:9092", description = "Kafka bootstrap servers (env KILN_KAFKA).")
+  String kafka;
+
+  @Option(names = "--cache", defaultValue = "127.0.0.1:5701", description = "Cache members, host:port,... (env KILN_CACHE).")
+  String cache;
+
+  @Option(names = "--cluster", defaultValue = "kiln", description = "Cache cluster name (default ${DEFAULT-VALUE}).")
+  String cluster;
+
+  @Option(names = "--slots", description = "Concurrent actions (default: number of cores).")
+  Integer slots;
+
+  @Option(names = "--data-dir", defaultValue = "data/worker", description = "Exec roots and the local blob cache (default ${DEFAULT-VALUE}).")
+  Path dataDir;
+
+  @Option(names = "--id", description = "Worker id (default: worker-<random>).")
+  String id;
+
+  @Option(names = "--allow-unsandboxed", description = "Run actions without bubblewrap (only where the worker is isolated otherwise).")
+  boolean allowUnsandboxed;
+
+  @Override
+  public Integer call() throws Exception {
+    String workerId = id != null ? id : "worker-" + UUID.randomUUID().toString().substring(0, 8);
+    int n = slots != null ? slots : Runtime.getRuntime().availableProcessors();
+    WorkerConfig config = WorkerConfig.defaults(workerId, n, dataDir.toAbsolutePath().resolve(workerId));
+    var runner = WorkerRole.sandbox(config, allowUnsandboxed);
+    KafkaShape shape = KafkaShape.load();
+    TopicInitializer.ensure(kafka, shape, 120_000);
+    HazelcastInstance hz = KilnHazelcast.client(cluster, RoleProcess.list(cache));
+    WorkerRole worker = WorkerRole.start(config, runner, SharedState.on(hz, FrontNodeConfig.DEFAULT_MAX_BLOB_BYTES), kafka, shape);
+    return RoleProcess.runUntilStopped("kiln worker " + workerId + " running " + n + " slot(s)", () -> {
+      worker.close();
+      hz.shutdown();
+    });
+  }
+}
