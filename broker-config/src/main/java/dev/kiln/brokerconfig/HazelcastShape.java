@@ -16,6 +16,7 @@ import java.util.List;
 public final class HazelcastShape {
   public static final String CAS_MAP = "kiln-cas";
   public static final String AC_MAP = "kiln-ac";
+  public static final String RAW_AC_MAP = "kiln-ac-raw";
   public static final String OPERATIONS_MAP = "kiln-operations";
   public static final String INFLIGHT_MAP = "kiln-inflight";
   public static final String WORKERS_MAP = "kiln-workers";
@@ -24,7 +25,8 @@ public final class HazelcastShape {
 
   /**
    * A member config listening on {@code host:port} that joins {@code members} over TCP/IP
-   * (an empty list means a cluster of one). Multicast and auto-detection are off.
+   * (an empty list means a cluster of one). Multicast and auto-detection are off. {@code host}
+   * is an IP address, or 0.0.0.0 to let Hazelcast pick the machine's address (containers).
    */
   public static Config memberConfig(String clusterName, String host, int port, List<String> members) {
     Config config;
@@ -41,13 +43,16 @@ public final class HazelcastShape {
     }
     NetworkConfig network = config.getNetworkConfig();
     network.setPort(port == 0 ? 5701 : port).setPortAutoIncrement(port == 0).setPortCount(200);
-    network.getInterfaces().setEnabled(host != null).addInterface(host == null ? "127.0.0.1" : host);
-    network.setPublicAddress(null);
+    boolean anyInterface = host == null || host.equals("0.0.0.0");
+    if (!anyInterface) {
+      // A fixed address (loopback in tests and `kiln up`): bind and advertise exactly that one.
+      network.getInterfaces().setEnabled(true).addInterface(host);
+      config.setProperty("hazelcast.local.localAddress", host);
+    }
     JoinConfig join = network.getJoin();
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);
-    join.getTcpIpConfig().setEnabled(true).setMembers(members.isEmpty() ? List.of(host == null ? "127.0.0.1" : host) : members);
-    config.setProperty("hazelcast.local.localAddress", host == null ? "127.0.0.1" : host);
+    join.getTcpIpConfig().setEnabled(true).setMembers(members.isEmpty() ? List.of(anyInterface ? "127.0.0.1" : host) : members);
     return config;
   }
 }

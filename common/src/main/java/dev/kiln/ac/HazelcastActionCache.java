@@ -26,7 +26,7 @@ public final class HazelcastActionCache implements ActionCache {
       try {
         return Optional.of(ActionResult.parseFrom(bytes));
       } catch (InvalidProtocolBufferException e) {
-        throw FarmException.internal("action cache entry %s is corrupt: %s", key.action(), e.getMessage());
+        throw FarmException.internal("action cache entry %s is corrupt: %s", key.actionHash(), e.getMessage());
       }
     });
   }

@@ -10,11 +10,18 @@ import java.util.concurrent.CompletionStage;
 /**
  * Content-addressable storage: blobs by SHA-256 digest. The same small interface backs the
  * in-memory fake, Hazelcast, and the decorators around them (verifying writes, worker-local disk
- * cache). Implementations never check the bytes against the digest; {@link VerifyingBlobStore} does.
+ * cache). Blobs are keyed by their hash; a digest whose size does not match the stored blob is a
+ * miss. Implementations never check the bytes against the digest; {@link VerifyingBlobStore} does.
  */
 public interface BlobStore {
   /** The blob, or empty when the store does not hold it. */
   CompletionStage<Optional<byte[]>> get(Digest digest);
+
+  /**
+   * The blob whose SHA-256 is {@code sha256Hex}, for protocols that name blobs by hash alone
+   * (the Bazel HTTP cache's {@code /cas/{hash}}). SHA-256 fixes the content, hence the size.
+   */
+  CompletionStage<Optional<byte[]>> getByHash(String sha256Hex);
 
   /** Stores {@code data} under {@code digest}. */
   CompletionStage<Void> put(Digest digest, byte[] data);

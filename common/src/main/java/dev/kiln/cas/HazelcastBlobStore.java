@@ -15,7 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * The shared CAS in a Hazelcast map (key {@code hash/size}, value the bytes). Backups, size
+ * The shared CAS in a Hazelcast map (key the SHA-256 hex, value the bytes). Backups, size
  * limit and LRU eviction come from broker-config's {@code hazelcast.yaml}. All calls are async.
  */
 public final class HazelcastBlobStore implements BlobStore {
@@ -27,12 +27,17 @@ public final class HazelcastBlobStore implements BlobStore {
 
   @Override
   public CompletionStage<Optional<byte[]>> get(Digest digest) {
-    return map.getAsync(digest.key()).thenApply(Optional::ofNullable);
+    return map.getAsync(digest.hash()).thenApply(b -> Optional.ofNullable(b).filter(x -> x.length == digest.size()));
+  }
+
+  @Override
+  public CompletionStage<Optional<byte[]>> getByHash(String sha256Hex) {
+    return map.getAsync(sha256Hex).thenApply(Optional::ofNullable);
   }
 
   @Override
   public CompletionStage<Void> put(Digest digest, byte[] data) {
-    return map.setAsync(digest.key(), data);
+    return map.setAsync(digest.hash(), data);
   }
 
   @Override
@@ -42,12 +47,13 @@ public final class HazelcastBlobStore implements BlobStore {
     }
     Set<String> keys = new LinkedHashSet<>();
     for (Digest d : digests) {
-      keys.add(d.key());
+      keys.add(d.hash());
     }
-    return map.submitToKeys(keys, new Presence()).thenApply(present -> {
+    return map.submitToKeys(keys, new Presence()).thenApply(sizes -> {
       Set<Digest> missing = new LinkedHashSet<>();
       for (Digest d : digests) {
-        if (!Boolean.TRUE.equals(present.get(d.key()))) {
+        Long size = sizes.get(d.hash());
+        if (size == null || size != d.size()) {
           missing.add(d);
         }
       }
@@ -55,17 +61,18 @@ public final class HazelcastBlobStore implements BlobStore {
     });
   }
 
-  /** Runs on the partition owner and answers only whether the entry exists. */
-  static final class Presence implements EntryProcessor<String, byte[], Boolean>, ReadOnly {
+  /** Runs on the partition owner and answers only the entry's size (null when absent). */
+  static final class Presence implements EntryProcessor<String, byte[], Long>, ReadOnly {
     private static final long serialVersionUID = 1L;
 
     @Override
-    public Boolean process(Map.Entry<String, byte[]> entry) {
-      return entry.getValue() != null;
+    public Long process(Map.Entry<String, byte[]> entry) {
+      byte[] v = entry.getValue();
+      return v == null ? null : (long) v.length;
     }
 
     @Override
-    public EntryProcessor<String, byte[], Boolean> getBackupProcessor() {
+    public EntryProcessor<String, byte[], Long> getBackupProcessor() {
       return null;
     }
   }

@@ -12,16 +12,21 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /** A CAS in a map: the fake for tests and the reference for the contract suite. */
 public final class InMemoryBlobStore implements BlobStore {
-  private final Map<Digest, byte[]> blobs = new ConcurrentHashMap<>();
+  private final Map<String, byte[]> blobs = new ConcurrentHashMap<>();
 
   @Override
   public CompletionStage<Optional<byte[]>> get(Digest digest) {
-    return CompletableFuture.completedFuture(Optional.ofNullable(blobs.get(digest)));
+    return CompletableFuture.completedFuture(Optional.ofNullable(blobs.get(digest.hash())).filter(b -> b.length == digest.size()));
+  }
+
+  @Override
+  public CompletionStage<Optional<byte[]>> getByHash(String sha256Hex) {
+    return CompletableFuture.completedFuture(Optional.ofNullable(blobs.get(sha256Hex)));
   }
 
   @Override
   public CompletionStage<Void> put(Digest digest, byte[] data) {
-    blobs.put(digest, data.clone());
+    blobs.put(digest.hash(), data.clone());
     return CompletableFuture.completedFuture(null);
   }
 
@@ -29,7 +34,8 @@ public final class InMemoryBlobStore implements BlobStore {
   public CompletionStage<Set<Digest>> findMissing(Collection<Digest> digests) {
     Set<Digest> missing = new LinkedHashSet<>();
     for (Digest d : digests) {
-      if (!blobs.containsKey(d)) {
+      byte[] b = blobs.get(d.hash());
+      if (b == null || b.length != d.size()) {
         missing.add(d);
       }
     }
@@ -38,7 +44,7 @@ public final class InMemoryBlobStore implements BlobStore {
 
   /** Drops a blob, as eviction would. */
   public void evict(Digest digest) {
-    blobs.remove(digest);
+    blobs.remove(digest.hash());
   }
 
   public int size() {

@@ -38,6 +38,17 @@ public abstract class BlobStoreContract {
   }
 
   @Test
+  void blobsCanBeReadByHashAloneAndAWrongSizeIsAMiss() {
+    byte[] data = utf8("by hash " + getClass());
+    Digest d = Digest.of(data);
+    Futures.await(store().put(d, data));
+    assertThat(Futures.await(store().getByHash(d.hash()))).hasValueSatisfying(b -> assertThat(b).isEqualTo(data));
+    Digest wrongSize = new Digest(d.hash(), d.size() + 1);
+    assertThat(Futures.await(store().get(wrongSize))).isEmpty();
+    assertThat(Futures.await(store().findMissing(List.of(wrongSize)))).containsExactly(wrongSize);
+  }
+
+  @Test
   void largeBlobRoundTrips() {
     byte[] data = new byte[3 << 20];
     for (int i = 0; i < data.length; i++) {

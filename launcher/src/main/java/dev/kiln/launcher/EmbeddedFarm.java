@@ -26,7 +26,12 @@ public final class EmbeddedFarm implements AutoCloseable {
 
   /** What {@code kiln up} takes from its command line. */
   public record Options(String host, int port, int workers, int slotsPerWorker, Path dataDir, boolean allowUnsandboxed,
-      String clusterName, Duration keepalive) {}
+      String clusterName, Duration keepalive, boolean simulateWorkers) {
+    public Options(String host, int port, int workers, int slotsPerWorker, Path dataDir, boolean allowUnsandboxed,
+        String clusterName, Duration keepalive) {
+      this(host, port, workers, slotsPerWorker, dataDir, allowUnsandboxed, clusterName, keepalive, false);
+    }
+  }
 
   private final EmbeddedKafkaBroker broker;
   private final HazelcastInstance hazelcast;
@@ -52,6 +57,7 @@ public final class EmbeddedFarm implements AutoCloseable {
     List<WorkerRole> workers = new ArrayList<>();
     for (int i = 0; i < o.workers(); i++) {
       WorkerConfig wc = WorkerConfig.defaults("worker-" + i, o.slotsPerWorker(), o.dataDir().resolve("worker-" + i));
+      wc = o.simulateWorkers() ? wc.simulating() : wc;
       SandboxRunner runner = WorkerRole.sandbox(wc, o.allowUnsandboxed());
       workers.add(WorkerRole.start(wc, runner, shared, broker.bootstrapServers(), shape));
     }

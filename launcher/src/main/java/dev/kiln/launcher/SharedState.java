@@ -3,15 +3,17 @@ package dev.kiln.launcher;
 import com.hazelcast.core.HazelcastInstance;
 import dev.kiln.ac.ActionCache;
 import dev.kiln.ac.HazelcastActionCache;
+import dev.kiln.ac.HazelcastOpaqueActionCache;
+import dev.kiln.ac.OpaqueActionCache;
 import dev.kiln.cas.BlobStore;
 import dev.kiln.cas.HazelcastBlobStore;
 import dev.kiln.cas.VerifyingBlobStore;
 import dev.kiln.state.HazelcastExecutionState;
 
-/** The Hazelcast-backed stores every role shares: verifying CAS, action cache, execution state. */
-record SharedState(BlobStore cas, ActionCache actionCache, HazelcastExecutionState state) {
+/** The Hazelcast-backed stores every role shares: verifying CAS, action caches, execution state. */
+record SharedState(BlobStore cas, ActionCache actionCache, OpaqueActionCache opaqueActionCache, HazelcastExecutionState state) {
   static SharedState on(HazelcastInstance hz, long maxBlobBytes) {
     return new SharedState(new VerifyingBlobStore(new HazelcastBlobStore(hz), maxBlobBytes), new HazelcastActionCache(hz),
-        new HazelcastExecutionState(hz));
+        new HazelcastOpaqueActionCache(hz), new HazelcastExecutionState(hz));
   }
 }

@@ -36,11 +36,15 @@ final class WorkerCommand implements Callable<Integer> {
   @Option(names = "--allow-unsandboxed", description = "Run actions without bubblewrap (only where the worker is isolated otherwise).")
   boolean allowUnsandboxed;
 
+  @Option(names = "--simulate", hidden = true, description = "Run no commands; 'sleep N' actions just wait (scheduler benchmarks).")
+  boolean simulate;
+
   @Override
   public Integer call() throws Exception {
     String workerId = id != null ? id : "worker-" + UUID.randomUUID().toString().substring(0, 8);
     int n = slots != null ? slots : Runtime.getRuntime().availableProcessors();
-    WorkerConfig config = WorkerConfig.defaults(workerId, n, dataDir.toAbsolutePath().resolve(workerId));
+    WorkerConfig defaults = WorkerConfig.defaults(workerId, n, dataDir.toAbsolutePath().resolve(workerId));
+    WorkerConfig config = simulate ? defaults.simulating() : defaults;
     var runner = WorkerRole.sandbox(config, allowUnsandboxed);
     KafkaShape shape = KafkaShape.load();
     TopicInitializer.ensure(kafka, shape, 120_000);

@@ -110,7 +110,7 @@ class ReapiServiceTest {
     assertThat(caps.getExecutionCapabilities().getExecEnabled()).isTrue();
     assertThat(caps.getLowApiVersion().getMajor()).isEqualTo(2);
     assertThat(caps.getLowApiVersion().getMinor()).isZero();
-    assertThat(caps.getHighApiVersion().getMinor()).isBetween(0, 11);
+    assertThat(caps.getHighApiVersion().getMinor()).isEqualTo(11);
   }
 
   // ---------------------------------------------------------------- CAS
@@ -145,6 +145,8 @@ class ReapiServiceTest {
     assertStatus(() -> client.execute(badDigest(), false), Status.Code.INVALID_ARGUMENT);
     Digest upper = Digest.newBuilder().setHash(digest(utf8("x")).getHash().toUpperCase()).setSizeBytes(1).build();
     assertStatus(() -> client.cas.findMissingBlobs(FindMissingBlobsRequest.newBuilder().addBlobDigests(upper).build()), Status.Code.INVALID_ARGUMENT);
+    assertStatus(() -> client.cas.findMissingBlobs(FindMissingBlobsRequest.newBuilder().setDigestFunction(DigestFunction.Value.BLAKE3)
+        .addBlobDigests(digest(utf8("x"))).build()), Status.Code.INVALID_ARGUMENT);
   }
 
   @Test

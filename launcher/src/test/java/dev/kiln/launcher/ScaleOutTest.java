@@ -173,6 +173,39 @@ class ScaleOutTest {
 
   @Test
   @Order(3)
+  void anyFrontNodeFinishesAnyOperationAndANewWorkerTakesWorkAtOnce() throws Exception {
+    try (ReapiClient a = new ReapiClient(frontA); ReapiClient b = new ReapiClient(frontB)) {
+      Digest slow = a.action(Directory.getDefaultInstance(), List.of(), false, 0, "/bin/sh", "-c", "sleep 2 # " + UUID.randomUUID());
+      var stream = a.execution.execute(build.bazel.remote.execution.v2.ExecuteRequest.newBuilder().setInstanceName("main").setActionDigest(slow).build());
+      String name = stream.next().getName();
+      a.channel.shutdownNow();
+      List<com.google.longrunning.Operation> viaB = new ArrayList<>();
+      b.execution.withDeadlineAfter(120, TimeUnit.SECONDS)
+          .waitExecution(build.bazel.remote.execution.v2.WaitExecutionRequest.newBuilder().setName(name).build()).forEachRemaining(viaB::add);
+      assertThat(ReapiClient.response(viaB.get(viaB.size() - 1)).getResult().getExitCode()).isZero();
+
+      long started = System.nanoTime();
+      roles.start("worker-4", "running 1 slot", "worker", "--id", "worker-4", "--slots", "1", "--kafka", "127.0.0.1:" + brokerPort,
+          "--cache", cacheMembers, "--cluster", cluster, "--data-dir", dir.resolve("workers").toString());
+      String ranOn = "";
+      while (!ranOn.equals("worker-4") && System.nanoTime() - started < TimeUnit.SECONDS.toNanos(90)) {
+        List<CompletableFuture<ExecuteResponse>> wave = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+          Digest d = b.action(Directory.getDefaultInstance(), List.of(), false, 0, "/bin/sh", "-c", "sleep 0.3 # " + UUID.randomUUID());
+          wave.add(CompletableFuture.supplyAsync(() -> b.execute(d, false)));
+        }
+        for (CompletableFuture<ExecuteResponse> f : wave) {
+          String w = f.get(120, TimeUnit.SECONDS).getResult().getExecutionMetadata().getWorker();
+          ranOn = ranOn.equals("worker-4") ? ranOn : w;
+        }
+      }
+      System.out.printf("worker-4 ran its first action %.1f s after it was started%n", (System.nanoTime() - started) / 1e9);
+      assertThat(ranOn).isEqualTo("worker-4");
+    }
+  }
+
+  @Test
+  @Order(4)
   void everyAcceptedActionCompletesAcrossABrokerRestart() throws Exception {
     try (ReapiClient a = new ReapiClient(frontA); ReapiClient b = new ReapiClient(frontB)) {
       List<CompletableFuture<ExecuteResponse>> results = new ArrayList<>();

@@ -2,6 +2,7 @@ package dev.kiln.scheduler;
 
 import dev.kiln.ac.ActionCache;
 import dev.kiln.ac.CompletenessCheckingActionCache;
+import dev.kiln.ac.OpaqueActionCache;
 import dev.kiln.cas.BlobStore;
 import dev.kiln.queue.ActionQueue;
 import dev.kiln.queue.OperationEventFeed;
@@ -13,6 +14,7 @@ import dev.kiln.scheduler.grpc.CapabilitiesEndpoint;
 import dev.kiln.scheduler.grpc.CasEndpoint;
 import dev.kiln.scheduler.grpc.ExecutionEndpoint;
 import dev.kiln.scheduler.http.HealthHandler;
+import dev.kiln.scheduler.http.HttpCacheHandler;
 import dev.kiln.scheduler.http.HttpRoutes;
 import dev.kiln.state.ExecutionDeduplicator;
 import dev.kiln.state.ExecutionStateReader;
@@ -31,14 +33,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The front node's composition root: one Vert.x HTTP server on one port serving REAPI gRPC (h2c)
- * and plain HTTP, every endpoint wired to the shared CAS, action cache, execution state and queue.
+ * and plain HTTP (health, the Bazel HTTP cache), every endpoint wired to the shared CAS, action cache, execution state and queue.
  */
 public final class FrontNode implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(FrontNode.class);
 
   /** The cluster a front node talks to. */
-  public record Cluster(BlobStore cas, ActionCache actionCache, ExecutionStateReader reader, ExecutionStateWriter writer,
-      ExecutionDeduplicator dedup, WorkerRegistry registry, ActionQueue queue, OperationEventFeed results) {}
+  public record Cluster(BlobStore cas, ActionCache actionCache, OpaqueActionCache opaqueActionCache, ExecutionStateReader reader,
+      ExecutionStateWriter writer, ExecutionDeduplicator dedup, WorkerRegistry registry, ActionQueue queue, OperationEventFeed results) {}
 
   private final Vertx vertx;
   private final FrontNodeConfig config;
@@ -73,6 +75,7 @@ public final class FrontNode implements AutoCloseable {
         new ExecutionCoordinator.Settings(config.nodeId(), config.defaultTimeout(), config.maxTimeout()));
     new ExecutionEndpoint(vertx, coordinator, cluster.reader(), watchers, config.keepalive()).bind(grpc);
     routes.exact("/healthz", new HealthHandler(cluster.registry()));
+    routes.pattern(HttpCacheHandler.PATH, new HttpCacheHandler(cluster.cas(), checkedCache, cluster.opaqueActionCache(), blocking, config.maxBlobBytes()));
 
     cluster.results().start(watchers);
     HttpServerOptions options = new HttpServerOptions().setHost(config.host()).setPort(config.port())

@@ -12,6 +12,7 @@ import dev.kiln.worker.exec.CachingActionExecutor;
 import dev.kiln.worker.exec.LocalActionExecutor;
 import dev.kiln.worker.exec.LocalBlobCache;
 import dev.kiln.worker.exec.LoggingActionExecutor;
+import dev.kiln.worker.exec.SimulatedActionExecutor;
 import dev.kiln.worker.sandbox.SandboxRunner;
 import java.net.InetAddress;
 import java.time.Clock;
@@ -63,12 +64,11 @@ public final class WorkerNode implements AutoCloseable {
 
   public void start() {
     LocalBlobCache cache = new LocalBlobCache(config.cacheDir(), cluster.cas());
-    ActionExecutor executor = new LoggingActionExecutor(
-        new CachingActionExecutor(
-            new LocalActionExecutor(cluster.cas(), cache, runner, config.execDir(), config.workerId(), clock,
-                config.defaultTimeout(), config.maxTimeout()),
-            cluster.actionCache()),
-        config.workerId());
+    ActionExecutor core = config.simulate()
+        ? new SimulatedActionExecutor(cluster.cas(), config.workerId(), clock)
+        : new LocalActionExecutor(cluster.cas(), cache, runner, config.execDir(), config.workerId(), clock,
+            config.defaultTimeout(), config.maxTimeout());
+    ActionExecutor executor = new LoggingActionExecutor(new CachingActionExecutor(core, cluster.actionCache()), config.workerId());
     for (int i = 0; i < config.slots(); i++) {
       WorkerSlot slot = new WorkerSlot(cluster.sources(), executor, cluster.operations(), cluster.reporter(), cluster.deliveryLimit(), busy);
       Thread t = new Thread(slot, config.workerId() + "-slot-" + i);

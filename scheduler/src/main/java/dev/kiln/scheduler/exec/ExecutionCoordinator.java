@@ -62,6 +62,7 @@ public final class ExecutionCoordinator {
 
   public CompletionStage<Admission> admit(ExecuteRequest request) {
     return Futures.attempt(() -> {
+      DigestFunctions.check(request.getDigestFunction());
       Digest digest = Digest.fromProto(request.getActionDigest());
       String instance = request.getInstanceName();
       if (instance.indexOf('\0') >= 0) {
@@ -75,7 +76,7 @@ public final class ExecutionCoordinator {
           ExecuteResponse response = ExecuteResponse.newBuilder().setResult(hit.get()).setCachedResult(true).build();
           return CompletableFuture.completedFuture(new Admission(newName(), digest, Optional.of(response)));
         }
-        return validate(digest).thenCompose(action -> schedule(key, action, request));
+        return validate(digest).thenCompose(action -> schedule(key, digest, action, request));
       });
     });
   }
@@ -99,10 +100,10 @@ public final class ExecutionCoordinator {
     });
   }
 
-  private CompletionStage<Admission> schedule(ActionKey key, Action action, ExecuteRequest request) {
+  private CompletionStage<Admission> schedule(ActionKey key, Digest digest, Action action, ExecuteRequest request) {
     String name = newName();
     QueuedAction queued = QueuedAction.newBuilder().setOperationName(name).setInstanceName(key.instance())
-        .setActionDigest(key.action().toProto()).setSkipCacheLookup(request.getSkipCacheLookup())
+        .setActionDigest(digest.toProto()).setSkipCacheLookup(request.getSkipCacheLookup())
         .setDoNotCache(action.getDoNotCache()).setPriority(request.getExecutionPolicy().getPriority())
         .setQueuedTime(now()).setOrigin(settings.nodeId()).build();
     OperationRecord record = OperationRecord.newBuilder().setName(name).setInstanceName(key.instance())
@@ -118,7 +119,7 @@ public final class ExecutionCoordinator {
       }
       return reader.get(owner.get()).thenCompose(ownerRecord -> {
         if (ownerRecord.isPresent() && !ownerRecord.get().getDone()) {
-          return CompletableFuture.completedFuture(new Admission(owner.get(), key.action(), Optional.empty()));
+          return CompletableFuture.completedFuture(new Admission(owner.get(), Digest.fromProto(queued.getActionDigest()), Optional.empty()));
         }
         // The claim outlived its operation (expired record, or a worker that died between
         // finishing and releasing): take it over.

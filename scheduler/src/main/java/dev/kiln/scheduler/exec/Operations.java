@@ -1,5 +1,6 @@
 package dev.kiln.scheduler.exec;
 
+import build.bazel.remote.execution.v2.DigestFunction;
 import build.bazel.remote.execution.v2.ExecuteOperationMetadata;
 import build.bazel.remote.execution.v2.ExecuteResponse;
 import build.bazel.remote.execution.v2.ExecutionStage;
@@ -22,6 +23,7 @@ public final class Operations {
   }
 
   private static Any metadata(Digest action, ExecutionStage.Value stage) {
-    return Any.pack(ExecuteOperationMetadata.newBuilder().setStage(stage).setActionDigest(action.toProto()).build());
+    return Any.pack(ExecuteOperationMetadata.newBuilder().setStage(stage).setActionDigest(action.toProto())
+        .setDigestFunction(DigestFunction.Value.SHA256).build());
   }
 }

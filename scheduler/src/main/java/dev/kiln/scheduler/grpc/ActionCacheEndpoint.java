@@ -10,6 +10,7 @@ import dev.kiln.ac.ActionKey;
 import dev.kiln.common.Digest;
 import dev.kiln.common.FarmException;
 import dev.kiln.scheduler.Blocking;
+import dev.kiln.scheduler.exec.DigestFunctions;
 import io.vertx.core.Future;
 import io.vertx.grpc.server.GrpcServer;
 
@@ -27,11 +28,13 @@ public final class ActionCacheEndpoint {
   }
 
   private Future<ActionResult> get(GetActionResultRequest req) {
+    DigestFunctions.check(req.getDigestFunction());
     ActionKey key = new ActionKey(Instances.check(req.getInstanceName()), Digest.fromProto(req.getActionDigest()));
-    return Blocking.onContext(cache.get(key)).map(hit -> hit.orElseThrow(() -> FarmException.notFound("no cached result for action %s", key.action())));
+    return Blocking.onContext(cache.get(key)).map(hit -> hit.orElseThrow(() -> FarmException.notFound("no cached result for action %s", key.actionHash())));
   }
 
   private Future<ActionResult> update(UpdateActionResultRequest req) {
+    DigestFunctions.check(req.getDigestFunction());
     ActionKey key = new ActionKey(Instances.check(req.getInstanceName()), Digest.fromProto(req.getActionDigest()));
     ActionResult result = req.getActionResult();
     for (OutputFile f : result.getOutputFilesList()) {

@@ -14,8 +14,11 @@ import io.vertx.grpc.server.GrpcServer;
 
 /**
  * GetCapabilities, the same for every instance: SHA-256 in both the list and the legacy singular
- * field, API 2.0 to 2.2 (Bazel 4.2.3 rejects a server whose high version is unset), writable
- * action cache, a concrete batch limit, no compression.
+ * field, API 2.0 to 2.11 (Bazel 4.2.3 rejects a server whose high version is unset; Bazel 9
+ * negotiates up to 2.11), writable action cache, a concrete batch limit, no compression (so no
+ * compressed-blobs). What the versions above 2.2 ask of a server and Kiln does: argv[0] resolved
+ * from the working directory and PATH (2.3), digest_function fields (2.5-2.7, SHA-256 only),
+ * output_directory_format with root_directory_digest (2.8), inline hints are optional (2.9+).
  */
 public final class CapabilitiesEndpoint {
   private final ServerCapabilities capabilities;
@@ -37,7 +40,7 @@ public final class CapabilitiesEndpoint {
             .setExecEnabled(true)
             .setExecutionPriorityCapabilities(priorities))
         .setLowApiVersion(SemVer.newBuilder().setMajor(2).setMinor(0))
-        .setHighApiVersion(SemVer.newBuilder().setMajor(2).setMinor(2))
+        .setHighApiVersion(SemVer.newBuilder().setMajor(2).setMinor(11))
         .build();
   }
 

@@ -17,6 +17,7 @@ import dev.kiln.cas.BlobStore;
 import dev.kiln.common.Digest;
 import dev.kiln.common.FarmException;
 import dev.kiln.scheduler.Blocking;
+import dev.kiln.scheduler.exec.DigestFunctions;
 import dev.kiln.tree.TreeFetcher;
 import io.vertx.core.Future;
 import io.vertx.grpc.server.GrpcServer;
@@ -53,6 +54,7 @@ public final class CasEndpoint {
   }
 
   private Future<FindMissingBlobsResponse> findMissing(FindMissingBlobsRequest req) {
+    DigestFunctions.check(req.getDigestFunction());
     List<Digest> digests = new ArrayList<>();
     req.getBlobDigestsList().forEach(d -> digests.add(Digest.fromProto(d)));
     return Blocking.onContext(cas.findMissing(digests)).map(missing -> {
@@ -63,6 +65,7 @@ public final class CasEndpoint {
   }
 
   private Future<BatchUpdateBlobsResponse> batchUpdate(BatchUpdateBlobsRequest req) {
+    DigestFunctions.check(req.getDigestFunction());
     long total = req.getRequestsList().stream().mapToLong(r -> r.getData().size()).sum();
     if (total > maxBatchBytes) {
       throw FarmException.invalidArgument("batch holds %d bytes, over max_batch_total_size_bytes %d; use ByteStream", total, maxBatchBytes);
@@ -87,6 +90,7 @@ public final class CasEndpoint {
   }
 
   private Future<BatchReadBlobsResponse> batchRead(BatchReadBlobsRequest req) {
+    DigestFunctions.check(req.getDigestFunction());
     List<Digest> digests = new ArrayList<>();
     req.getDigestsList().forEach(d -> digests.add(Digest.fromProto(d)));
     long total = digests.stream().mapToLong(Digest::size).sum();
@@ -109,6 +113,7 @@ public final class CasEndpoint {
   }
 
   private Future<List<GetTreeResponse>> getTree(GetTreeRequest req) {
+    DigestFunctions.check(req.getDigestFunction());
     Digest root = Digest.fromProto(req.getRootDigest());
     int pageSize = req.getPageSize() > 0 ? req.getPageSize() : 1000;
     int start = req.getPageToken().isEmpty() ? 0 : parseToken(req.getPageToken());

@@ -80,7 +80,8 @@ public final class LocalActionExecutor implements ActionExecutor {
       meta.setOutputUploadStartTimestamp(now());
       ActionResult.Builder result = ActionResult.newBuilder().setExitCode(run.timedOut() ? -1 : run.exitCode());
       if (!run.timedOut()) {
-        outputs.collect(workDir, inputs.outputPaths(), result);
+        outputs.collect(workDir, inputs.outputPaths(),
+            inputs.command().getOutputDirectoryFormat() != Command.OutputDirectoryFormat.TREE_ONLY, result);
       }
       result.setStdoutDigest(outputs.uploadFile(request.stdout()).toProto());
       result.setStderrDigest(outputs.uploadFile(request.stderr()).toProto());

@@ -36,8 +36,12 @@ public final class OutputCollector {
     this.cas = cas;
   }
 
-  /** Adds the outputs under {@code workDir} named by {@code paths} to {@code result}. */
-  public void collect(Path workDir, List<String> paths, ActionResult.Builder result) {
+  /**
+   * Adds the outputs under {@code workDir} named by {@code paths} to {@code result}. Output
+   * directories always get a Tree ({@code tree_digest}); with {@code directoryDigests} (v2.8
+   * DIRECTORY_ONLY / TREE_AND_DIRECTORY) every Directory is stored and {@code root_directory_digest} set too.
+   */
+  public void collect(Path workDir, List<String> paths, boolean directoryDigests, ActionResult.Builder result) {
     List<CompletionStage<Void>> uploads = new ArrayList<>();
     try {
       for (String rel : paths) {
@@ -49,11 +53,16 @@ public final class OutputCollector {
         } else if (Files.isDirectory(p)) {
           Tree.Builder tree = Tree.newBuilder();
           Map<String, Directory> children = new TreeMap<>();
-          tree.setRoot(directory(p, children, uploads));
+          Directory root = directory(p, children, uploads);
+          tree.setRoot(root);
           tree.addAllChildren(children.values());
           byte[] treeBytes = tree.build().toByteArray();
           Digest treeDigest = upload(treeBytes, uploads);
-          result.addOutputDirectories(OutputDirectory.newBuilder().setPath(rel).setTreeDigest(treeDigest.toProto()));
+          OutputDirectory.Builder out = OutputDirectory.newBuilder().setPath(rel).setTreeDigest(treeDigest.toProto());
+          if (directoryDigests) {
+            out.setRootDirectoryDigest(upload(root.toByteArray(), uploads).toProto());
+          }
+          result.addOutputDirectories(out);
         } else if (Files.isRegularFile(p)) {
           Digest d = upload(Files.readAllBytes(p), uploads);
           result.addOutputFiles(OutputFile.newBuilder().setPath(rel).setDigest(d.toProto()).setIsExecutable(Files.isExecutable(p)));

@@ -75,6 +75,16 @@ class LocalActionExecutorTest {
   }
 
   @Test
+  void directoryOnlyFormatAlsoStoresTheRootDirectory() throws Exception {
+    Command cmd = Command.newBuilder().addArguments("/bin/sh").addArguments("-c").addArguments("mkdir d && echo x > d/f")
+        .addOutputPaths("d").setOutputDirectoryFormat(Command.OutputDirectoryFormat.DIRECTORY_ONLY).build();
+    OutputDirectory d = executor().execute(queued(Directory.getDefaultInstance(), cmd)).getResult().getOutputDirectories(0);
+    Directory root = Directory.parseFrom(Futures.await(cas.get(Digest.fromProto(d.getRootDirectoryDigest()))).orElseThrow());
+    assertThat(root.getFiles(0).getName()).isEqualTo("f");
+    assertThat(d.hasTreeDigest()).isTrue();
+  }
+
+  @Test
   void missingInputIsFailedPrecondition() {
     Directory root = Directory.newBuilder().addFiles(FileNode.newBuilder().setName("a.c")
         .setDigest(Digest.of(Blobs.utf8("never stored")).toProto())).build();
