@@ -17,6 +17,7 @@ public final class HazelcastShape {
   public static final String CAS_MAP = "kiln-cas";
   public static final String AC_MAP = "kiln-ac";
   public static final String RAW_AC_MAP = "kiln-ac-raw";
+  public static final String GOMA_FILES_MAP = "kiln-goma-files";
   public static final String OPERATIONS_MAP = "kiln-operations";
   public static final String INFLIGHT_MAP = "kiln-inflight";
   public static final String WORKERS_MAP = "kiln-workers";

@@ -24,7 +24,7 @@ final class FrontRole implements AutoCloseable {
   static FrontRole start(Vertx vertx, FrontNodeConfig config, SharedState shared, String bootstrap, KafkaShape shape) {
     KafkaActionQueue queue = new KafkaActionQueue(bootstrap, shape, config.nodeId());
     OperationEventFeed results = KafkaOperationEvents.feed(bootstrap, shape, config.nodeId() + "-results");
-    FrontNode node = new FrontNode(vertx, config, new FrontNode.Cluster(shared.cas(), shared.actionCache(), shared.opaqueActionCache(), shared.state(),
+    FrontNode node = new FrontNode(vertx, config, new FrontNode.Cluster(shared.cas(), shared.actionCache(), shared.opaqueActionCache(), shared.gomaFiles(), shared.state(),
         shared.state(), shared.state(), shared.state(), queue, results), Clock.systemUTC());
     int port = node.start().toCompletionStage().toCompletableFuture().join();
     return new FrontRole(node, queue, port);

@@ -13,6 +13,9 @@ import dev.kiln.scheduler.grpc.ByteStreamEndpoint;
 import dev.kiln.scheduler.grpc.CapabilitiesEndpoint;
 import dev.kiln.scheduler.grpc.CasEndpoint;
 import dev.kiln.scheduler.grpc.ExecutionEndpoint;
+import dev.kiln.goma.GomaFileStore;
+import dev.kiln.scheduler.goma.GomaEndpoint;
+import dev.kiln.scheduler.goma.GomaFileService;
 import dev.kiln.scheduler.http.HealthHandler;
 import dev.kiln.scheduler.http.HttpCacheHandler;
 import dev.kiln.scheduler.http.HttpRoutes;
@@ -33,14 +36,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The front node's composition root: one Vert.x HTTP server on one port serving REAPI gRPC (h2c)
- * and plain HTTP (health, the Bazel HTTP cache), every endpoint wired to the shared CAS, action cache, execution state and queue.
+ * and plain HTTP (health, the Bazel HTTP cache, the Goma file service), every endpoint wired to the shared CAS, action cache, execution state and queue.
  */
 public final class FrontNode implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(FrontNode.class);
 
   /** The cluster a front node talks to. */
-  public record Cluster(BlobStore cas, ActionCache actionCache, OpaqueActionCache opaqueActionCache, ExecutionStateReader reader,
-      ExecutionStateWriter writer, ExecutionDeduplicator dedup, WorkerRegistry registry, ActionQueue queue, OperationEventFeed results) {}
+  public record Cluster(BlobStore cas, ActionCache actionCache, OpaqueActionCache opaqueActionCache, GomaFileStore gomaFiles,
+      ExecutionStateReader reader, ExecutionStateWriter writer, ExecutionDeduplicator dedup, WorkerRegistry registry,
+      ActionQueue queue, OperationEventFeed results) {}
 
   private final Vertx vertx;
   private final FrontNodeConfig config;
@@ -75,6 +79,7 @@ public final class FrontNode implements AutoCloseable {
         new ExecutionCoordinator.Settings(config.nodeId(), config.defaultTimeout(), config.maxTimeout()));
     new ExecutionEndpoint(vertx, coordinator, cluster.reader(), watchers, config.keepalive()).bind(grpc);
     routes.exact("/healthz", new HealthHandler(cluster.registry()));
+    routes.prefix(GomaEndpoint.PREFIX, new GomaEndpoint(new GomaFileService(cluster.gomaFiles())));
     routes.pattern(HttpCacheHandler.PATH, new HttpCacheHandler(cluster.cas(), checkedCache, cluster.opaqueActionCache(), blocking, config.maxBlobBytes()));
 
     cluster.results().start(watchers);

@@ -1,0 +1,124 @@
+package dev.kiln.scheduler.goma;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.MessageLite;
+import dev.kiln.common.FarmException;
+import dev.kiln.proto.goma.ExecReq;
+import dev.kiln.proto.goma.ExecResp;
+import dev.kiln.proto.goma.ExecResult;
+import dev.kiln.proto.goma.LookupFileReq;
+import dev.kiln.proto.goma.StoreFileReq;
+import dev.kiln.scheduler.Blocking;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+
+/**
+ * The Goma HTTP protocol under {@code /cxx-compiler-service/} (goma-protocol.md §1): {@code /ping}
+ * (GET or POST), the file service {@code /s} and {@code /l}, {@code /sl}, and {@code /e}. Query
+ * strings (e.g. {@code ?rbe}) are ignored. Bodies are binary protobuf, compressed per
+ * {@link GomaBodies}; every 200 carries {@code Accept-Encoding: gzip, deflate} so the client keeps
+ * compressing. Status codes as the client expects: 400 for a body that does not parse (never
+ * 401/403/302, which would disable the client for minutes), 413 over the size limit, 5xx for
+ * trouble worth retrying; errors about the compile itself travel inside a 200 ExecResp.
+ *
+ * <p>Remote compiles over {@code /e} are not available yet: every well-formed ExecReq is answered
+ * with {@code error = BAD_REQUEST} and a message, which makes a Goma client compile locally at once
+ * (no retries), rather than with a fake result.
+ */
+public final class GomaEndpoint implements Handler<HttpServerRequest> {
+  public static final String PREFIX = "/cxx-compiler-service/";
+  private static final long EXEC_LIMIT = 64L << 20;
+  private static final long FILE_LIMIT = 12L << 20;
+
+  private final GomaFileService files;
+
+  public GomaEndpoint(GomaFileService files) {
+    this.files = files;
+  }
+
+  @Override
+  public void handle(HttpServerRequest req) {
+    String rpc = req.path().substring(PREFIX.length());
+    if (rpc.equals("ping")) {
+      ok(req.response(), "text/plain", Buffer.buffer("ok\n"));
+      return;
+    }
+    long limit = rpc.equals("e") ? EXEC_LIMIT : FILE_LIMIT;
+    if (req.method() != HttpMethod.POST) {
+      plain(req.response(), 405, "POST binary/x-protocol-buffer to " + req.path());
+      return;
+    }
+    String length = req.getHeader("content-length");
+    if (length != null && length.matches("\\d+") && Long.parseLong(length) > limit) {
+      plain(req.response().putHeader("connection", "close"), 413, "request body over " + limit + " bytes");
+      return;
+    }
+    req.body().compose(body -> Blocking.attempt(() -> {
+      byte[] raw = GomaBodies.decode(req.getHeader("content-encoding"), body.getBytes(), limit);
+      return call(rpc, raw);
+    })).onComplete(ar -> {
+      if (ar.succeeded()) {
+        String enc = GomaBodies.responseEncoding(req.getHeader("accept-encoding"));
+        byte[] bytes = ar.result().toByteArray();
+        if (bytes.length > 0 && !enc.equals("identity")) {
+          req.response().putHeader("content-encoding", enc);
+          bytes = GomaBodies.encode(enc, bytes);
+        }
+        ok(req.response(), "binary/x-protocol-buffer", Buffer.buffer(bytes));
+      } else {
+        fail(req.response(), ar.cause());
+      }
+    });
+  }
+
+  private Future<MessageLite> call(String rpc, byte[] body) throws InvalidProtocolBufferException {
+    switch (rpc) {
+      case "s":
+        return Blocking.onContext(files.store(StoreFileReq.parseFrom(body))).map(r -> r);
+      case "l":
+        return Blocking.onContext(files.lookup(LookupFileReq.parseFrom(body))).map(r -> r);
+      case "sl":
+        return Future.succeededFuture(dev.kiln.proto.goma.EmptyMessage.getDefaultInstance());
+      case "e":
+        return Future.succeededFuture(exec(ExecReq.parser().parsePartialFrom(body)));
+      default:
+        throw FarmException.notFound("unknown Goma RPC /%s", rpc);
+    }
+  }
+
+  private static ExecResp exec(ExecReq req) {
+    ExecResp.Builder resp = ExecResp.newBuilder().setError(ExecResp.ExecError.BAD_REQUEST)
+        .setResult(ExecResult.newBuilder().setExitStatus(-1));
+    if (!req.isInitialized()) {
+      return resp.addErrorMessage("ExecReq is missing required field(s): " + String.join(", ", req.findInitializationErrors())).build();
+    }
+    return resp.addErrorMessage("remote compiles over the Goma protocol are not available on this Kiln server yet; compile locally").build();
+  }
+
+  private static void ok(HttpServerResponse resp, String type, Buffer body) {
+    resp.setStatusCode(200).putHeader("content-type", type).putHeader("accept-encoding", "gzip, deflate").end(body);
+  }
+
+  private static void fail(HttpServerResponse resp, Throwable e) {
+    FarmException fe = e instanceof InvalidProtocolBufferException
+        ? FarmException.invalidArgument("bad request: body is not a valid message: %s", e.getMessage()) : FarmException.from(e);
+    int status = switch (fe.code()) {
+      case INVALID_ARGUMENT, FAILED_PRECONDITION, OUT_OF_RANGE -> 400;
+      case NOT_FOUND -> 404;
+      case RESOURCE_EXHAUSTED -> 413;
+      case UNAVAILABLE -> 503;
+      default -> 500;
+    };
+    plain(resp, status, String.valueOf(fe.getMessage()));
+  }
+
+  private static void plain(HttpServerResponse resp, int status, String body) {
+    if (!resp.ended()) {
+      resp.setStatusCode(status).putHeader("content-type", "text/plain").end(body + "\n");
+    }
+  }
+}
