@@ -14,7 +14,10 @@ import dev.kiln.scheduler.grpc.CapabilitiesEndpoint;
 import dev.kiln.scheduler.grpc.CasEndpoint;
 import dev.kiln.scheduler.grpc.ExecutionEndpoint;
 import dev.kiln.goma.GomaFileStore;
+import dev.kiln.scheduler.exec.OperationOutcome;
+import dev.kiln.scheduler.goma.GomaCompile;
 import dev.kiln.scheduler.goma.GomaEndpoint;
+import dev.kiln.scheduler.goma.ToolchainCatalog;
 import dev.kiln.scheduler.goma.GomaFileService;
 import dev.kiln.scheduler.http.HealthHandler;
 import dev.kiln.scheduler.http.HttpCacheHandler;
@@ -79,7 +82,10 @@ public final class FrontNode implements AutoCloseable {
         new ExecutionCoordinator.Settings(config.nodeId(), config.defaultTimeout(), config.maxTimeout()));
     new ExecutionEndpoint(vertx, coordinator, cluster.reader(), watchers, config.keepalive()).bind(grpc);
     routes.exact("/healthz", new HealthHandler(cluster.registry()));
-    routes.prefix(GomaEndpoint.PREFIX, new GomaEndpoint(new GomaFileService(cluster.gomaFiles())));
+    GomaFileService gomaFiles = new GomaFileService(cluster.gomaFiles());
+    routes.prefix(GomaEndpoint.PREFIX, new GomaEndpoint(gomaFiles, new GomaCompile(
+        new ToolchainCatalog(cluster.registry(), clock, java.time.Duration.ofSeconds(2)), gomaFiles, cluster.cas(), blocking, coordinator,
+        new OperationOutcome(vertx, cluster.reader(), watchers, java.time.Duration.ofSeconds(1)))));
     routes.pattern(HttpCacheHandler.PATH, new HttpCacheHandler(cluster.cas(), checkedCache, cluster.opaqueActionCache(), blocking, config.maxBlobBytes()));
 
     cluster.results().start(watchers);

@@ -3,7 +3,9 @@ package dev.kiln.worker;
 import com.google.protobuf.Timestamp;
 import dev.kiln.ac.ActionCache;
 import dev.kiln.cas.BlobStore;
+import dev.kiln.proto.events.Toolchain;
 import dev.kiln.proto.events.WorkerHeartbeat;
+import dev.kiln.worker.toolchain.CompilerProbe;
 import dev.kiln.queue.ActionSource;
 import dev.kiln.state.ExecutionStateReader;
 import dev.kiln.state.WorkerRegistry;
@@ -28,7 +30,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A worker: N slots, each with its own lease on the queue, sharing one executor stack
- * (local execution, wrapped by caching and logging), plus a heartbeat into the worker registry.
+ * (local execution, wrapped by caching and logging), plus a heartbeat into the worker registry that
+ * also announces the compilers this worker carries (Goma requests select a toolchain from them).
  */
 public final class WorkerNode implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(WorkerNode.class);
@@ -45,6 +48,7 @@ public final class WorkerNode implements AutoCloseable {
   private final List<Thread> threads = new ArrayList<>();
   private final AtomicInteger busy = new AtomicInteger();
   private final ScheduledExecutorService heartbeat;
+  private List<Toolchain> toolchains = List.of();
 
   public WorkerNode(WorkerConfig config, Cluster cluster, SandboxRunner runner, Clock clock) {
     this.config = config;
@@ -63,6 +67,7 @@ public final class WorkerNode implements AutoCloseable {
   }
 
   public void start() {
+    toolchains = config.simulate() ? List.of() : CompilerProbe.probe(System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
     LocalBlobCache cache = new LocalBlobCache(config.cacheDir(), cluster.cas());
     ActionExecutor core = config.simulate()
         ? new SimulatedActionExecutor(cluster.cas(), config.workerId(), clock)
@@ -79,7 +84,8 @@ public final class WorkerNode implements AutoCloseable {
     }
     beat();
     heartbeat.scheduleAtFixedRate(this::beat, config.heartbeatInterval().toMillis(), config.heartbeatInterval().toMillis(), TimeUnit.MILLISECONDS);
-    LOG.info("worker {} started with {} slots", config.workerId(), config.slots());
+    LOG.info("worker {} started with {} slots and compilers {}", config.workerId(), config.slots(),
+        toolchains.stream().map(t -> t.getName() + " " + t.getVersion()).toList());
   }
 
   private void beat() {
@@ -91,7 +97,7 @@ public final class WorkerNode implements AutoCloseable {
       host = "unknown";
     }
     cluster.registry().heartbeat(WorkerHeartbeat.newBuilder().setWorkerId(config.workerId()).setHost(host)
-        .setSlots(config.slots()).setBusy(busy.get())
+        .setSlots(config.slots()).setBusy(busy.get()).addAllToolchains(toolchains)
         .setTime(Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano())).build())
         .exceptionally(e -> {
           LOG.warn("heartbeat of {} failed: {}", config.workerId(), e.toString());

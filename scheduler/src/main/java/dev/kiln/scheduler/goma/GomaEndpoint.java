@@ -24,10 +24,6 @@ import io.vertx.core.http.HttpServerResponse;
  * compressing. Status codes as the client expects: 400 for a body that does not parse (never
  * 401/403/302, which would disable the client for minutes), 413 over the size limit, 5xx for
  * trouble worth retrying; errors about the compile itself travel inside a 200 ExecResp.
- *
- * <p>Remote compiles over {@code /e} are not available yet: every well-formed ExecReq is answered
- * with {@code error = BAD_REQUEST} and a message, which makes a Goma client compile locally at once
- * (no retries), rather than with a fake result.
  */
 public final class GomaEndpoint implements Handler<HttpServerRequest> {
   public static final String PREFIX = "/cxx-compiler-service/";
@@ -35,9 +31,11 @@ public final class GomaEndpoint implements Handler<HttpServerRequest> {
   private static final long FILE_LIMIT = 12L << 20;
 
   private final GomaFileService files;
+  private final GomaCompile compile;
 
-  public GomaEndpoint(GomaFileService files) {
+  public GomaEndpoint(GomaFileService files, GomaCompile compile) {
     this.files = files;
+    this.compile = compile;
   }
 
   @Override
@@ -84,19 +82,32 @@ public final class GomaEndpoint implements Handler<HttpServerRequest> {
       case "sl":
         return Future.succeededFuture(dev.kiln.proto.goma.EmptyMessage.getDefaultInstance());
       case "e":
-        return Future.succeededFuture(exec(ExecReq.parser().parsePartialFrom(body)));
+        return exec(ExecReq.parser().parsePartialFrom(body)).map(r -> r);
       default:
         throw FarmException.notFound("unknown Goma RPC /%s", rpc);
     }
   }
 
-  private static ExecResp exec(ExecReq req) {
-    ExecResp.Builder resp = ExecResp.newBuilder().setError(ExecResp.ExecError.BAD_REQUEST)
-        .setResult(ExecResult.newBuilder().setExitStatus(-1));
+  /**
+   * A well-formed request goes to {@link GomaCompile}; a request the client got wrong is answered
+   * with {@code error = BAD_REQUEST} (no retry, the client compiles locally) naming the problem.
+   */
+  private Future<ExecResp> exec(ExecReq req) {
     if (!req.isInitialized()) {
-      return resp.addErrorMessage("ExecReq is missing required field(s): " + String.join(", ", req.findInitializationErrors())).build();
+      return Future.succeededFuture(badRequest("ExecReq is missing required field(s): " + String.join(", ", req.findInitializationErrors())));
     }
-    return resp.addErrorMessage("remote compiles over the Goma protocol are not available on this Kiln server yet; compile locally").build();
+    return Blocking.attempt(() -> compile.exec(req)).recover(e -> {
+      FarmException fe = FarmException.from(e);
+      if (fe.code() == com.google.rpc.Code.INVALID_ARGUMENT || fe.code() == com.google.rpc.Code.FAILED_PRECONDITION) {
+        return Future.succeededFuture(badRequest(fe.getMessage()));
+      }
+      return Future.failedFuture(fe);
+    });
+  }
+
+  private static ExecResp badRequest(String why) {
+    return ExecResp.newBuilder().setError(ExecResp.ExecError.BAD_REQUEST).addErrorMessage(why)
+        .setResult(ExecResult.newBuilder().setExitStatus(-1)).build();
   }
 
   private static void ok(HttpServerResponse resp, String type, Buffer body) {

@@ -1,0 +1,192 @@
+package dev.kiln.scheduler.goma;
+
+import build.bazel.remote.execution.v2.Action;
+import build.bazel.remote.execution.v2.Command;
+import build.bazel.remote.execution.v2.ExecuteRequest;
+import dev.kiln.cas.BlobStore;
+import dev.kiln.common.Digest;
+import dev.kiln.common.FarmException;
+import dev.kiln.common.Futures;
+import dev.kiln.goma.FileBlobs;
+import dev.kiln.proto.events.Toolchain;
+import dev.kiln.proto.goma.CommandSpec;
+import dev.kiln.proto.goma.ExecReq;
+import dev.kiln.proto.goma.ExecResp;
+import dev.kiln.proto.goma.ExecResult;
+import dev.kiln.proto.goma.FileBlob;
+import dev.kiln.scheduler.Blocking;
+import dev.kiln.scheduler.exec.ExecutionCoordinator;
+import dev.kiln.scheduler.exec.OperationOutcome;
+import dev.kiln.tree.InputRootBuilder;
+import io.vertx.core.Future;
+import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * A Goma {@code /e}: pick the toolchain the client asked for among the workers' compilers, lay the
+ * inputs out under an exec root (asking the client for any it did not send, the missing-input
+ * loop), turn the request into the same REAPI Action a worker runs for any client, admit it
+ * through the same coordinator (action cache, dedup, Kafka, workers), and translate the result.
+ *
+ * <p>Normalization happens by construction: the Action holds the exec root only as the worker's
+ * fixed mount point, paths relative to it, the compiler's path on the worker, and the environment
+ * without PWD; requester info, the client's absolute directories and its compiler path are not part
+ * of it, so identical compiles from different checkouts share one action-cache entry.
+ */
+public final class GomaCompile {
+  /** Environment entries that can change a gcc/clang compile (goma-protocol.md §1.8). */
+  static final List<String> SERVER_ENV = List.of("LIBRARY_PATH", "CPATH", "C_INCLUDE_PATH", "CPLUS_INCLUDE_PATH",
+      "OBJC_INCLUDE_PATH", "DEPENDENCIES_OUTPUT", "SUNPRO_DEPENDENCIES", "MACOSX_DEPLOYMENT_TARGET", "SDKROOT", "FORCE_DISABLE_WERROR");
+
+  private final ToolchainCatalog toolchains;
+  private final GomaFileService files;
+  private final BlobStore cas;
+  private final Blocking blocking;
+  private final ExecutionCoordinator coordinator;
+  private final OperationOutcome outcomes;
+  private final GomaResults results;
+
+  public GomaCompile(ToolchainCatalog toolchains, GomaFileService files, BlobStore cas, Blocking blocking,
+      ExecutionCoordinator coordinator, OperationOutcome outcomes) {
+    this.toolchains = toolchains;
+    this.files = files;
+    this.cas = cas;
+    this.blocking = blocking;
+    this.coordinator = coordinator;
+    this.outcomes = outcomes;
+    this.results = new GomaResults(cas, files);
+  }
+
+  public Future<ExecResp> exec(ExecReq req) {
+    return toolchains.select(req.getCommandSpec()).compose(found -> {
+      if (found.isEmpty()) {
+        return Future.succeededFuture(unknownCompiler(req.getCommandSpec()));
+      }
+      Toolchain toolchain = found.get();
+      GomaLayout layout = GomaLayout.of(req, GomaOutputs.of(req));
+      checkEmbeddedKeys(req);
+      return blocking.runAsync(() -> resolveInputs(layout)).compose(resolved -> {
+        if (!resolved.missing().isEmpty()) {
+          ExecResp.Builder resp = ExecResp.newBuilder().setResult(ExecResult.newBuilder().setExitStatus(-1));
+          resolved.missing().forEach((name, why) -> resp.addMissingInput(name).addMissingReason(why));
+          return Future.succeededFuture(resp.build());
+        }
+        return run(req, layout, resolved.digests(), toolchain);
+      });
+    });
+  }
+
+  private record Resolved(Map<String, Digest> digests, Map<String, String> missing) {}
+
+  private Future<ExecResp> run(ExecReq req, GomaLayout layout, Map<String, Digest> digests, Toolchain toolchain) {
+    InputRootBuilder tree = new InputRootBuilder().addDirectory(layout.workingDirectory());
+    digests.forEach((path, d) -> tree.addFile(path, d, false));
+    InputRootBuilder.Built root = tree.build();
+    Command command = command(req, layout, toolchain);
+    Action action = Action.newBuilder().setCommandDigest(Digest.of(command.toByteArray()).toProto()).setInputRootDigest(root.root().toProto())
+        .setDoNotCache(req.getCachePolicy() == ExecReq.CachePolicy.LOOKUP_ONLY).build();
+    List<CompletionStage<Void>> uploads = new ArrayList<>();
+    root.directories().forEach((d, dir) -> uploads.add(cas.put(d, dir.toByteArray())));
+    uploads.add(cas.put(Digest.of(command.toByteArray()), command.toByteArray()));
+    Digest actionDigest = Digest.of(action.toByteArray());
+    uploads.add(cas.put(actionDigest, action.toByteArray()));
+    ExecuteRequest execute = ExecuteRequest.newBuilder().setInstanceName("").setActionDigest(actionDigest.toProto())
+        .setSkipCacheLookup(req.getCachePolicy() == ExecReq.CachePolicy.STORE_ONLY).build();
+    return Blocking.onContext(Futures.all(uploads).thenCompose(v -> coordinator.admit(execute))).compose(adm -> {
+      Future<build.bazel.remote.execution.v2.ExecuteResponse> response = adm.cached().isPresent()
+          ? Future.succeededFuture(adm.cached().get()) : outcomes.await(adm.operationName());
+      return response.compose(r -> Blocking.onContext(results.toExecResp(r, toolchain, adm.cached().isPresent())));
+    });
+  }
+
+  static Command command(ExecReq req, GomaLayout layout, Toolchain toolchain) {
+    Command.Builder c = Command.newBuilder().addArguments(toolchain.getPath());
+    c.addAllArguments(req.getArgList().subList(Math.min(1, req.getArgCount()), req.getArgCount()));
+    Map<String, String> env = new TreeMap<>();
+    env.put("PATH", "/usr/bin:/bin");
+    for (String kv : req.getEnvList()) {
+      int eq = kv.indexOf('=');
+      if (eq > 0 && SERVER_ENV.contains(kv.substring(0, eq))) {
+        env.put(kv.substring(0, eq), kv.substring(eq + 1));
+      }
+    }
+    env.forEach((k, v) -> c.addEnvironmentVariables(Command.EnvironmentVariable.newBuilder().setName(k).setValue(v)));
+    return c.setWorkingDirectory(layout.workingDirectory()).addAllOutputFiles(layout.outputs().stream().sorted().toList()).build();
+  }
+
+  /** Embedded content must hash to its key; otherwise the request is refused before anything is stored. */
+  private static void checkEmbeddedKeys(ExecReq req) {
+    for (ExecReq.Input in : req.getInputList()) {
+      if (in.hasContent()) {
+        FileBlobs.checkWellFormed(in.getContent());
+        if (!FileBlobs.hashKey(in.getContent()).equals(in.getHashKey())) {
+          throw FarmException.invalidArgument("hash_key of input '%s' does not match its content", in.getFilename());
+        }
+      }
+    }
+  }
+
+  /** Each input's content digest (stored in the CAS), or why it is missing. */
+  private CompletionStage<Resolved> resolveInputs(GomaLayout layout) {
+    Map<String, Digest> digests = new TreeMap<>();
+    Map<String, String> missing = new TreeMap<>();
+    List<CompletionStage<Void>> work = new ArrayList<>();
+    for (Map.Entry<String, ExecReq.Input> e : layout.inputs().entrySet()) {
+      ExecReq.Input in = e.getValue();
+      CompletionStage<Optional<byte[]>> content = (in.hasContent()
+          ? files.storeOne(in.getContent()).thenApply(k -> Optional.of(in.getContent()))
+          : files.find(in.getHashKey())).thenCompose(this::bytesOf);
+      work.add(content.handle((bytes, err) -> {
+        synchronized (digests) {
+          if (err != null || bytes.isEmpty()) {
+            missing.put(in.getFilename(), err == null ? "not in the file store" : FarmException.from(err).getMessage());
+          } else {
+            digests.put(e.getKey(), Digest.of(bytes.get()));
+          }
+        }
+        return bytes == null ? Optional.<byte[]>empty() : bytes;
+      }).thenCompose(bytes -> bytes.isPresent() ? cas.put(Digest.of(bytes.get()), bytes.get()) : CompletableFuture.completedFuture(null)));
+    }
+    return Futures.all(work).thenApply(v -> new Resolved(digests, missing));
+  }
+
+  private CompletionStage<Optional<byte[]>> bytesOf(Optional<FileBlob> blob) {
+    if (blob.isEmpty()) {
+      return CompletableFuture.completedFuture(Optional.empty());
+    }
+    FileBlob b = blob.get();
+    if (b.getBlobType() == FileBlob.BlobType.FILE) {
+      return CompletableFuture.completedFuture(Optional.of(b.getContent().toByteArray()));
+    }
+    if (b.getBlobType() != FileBlob.BlobType.FILE_META) {
+      return CompletableFuture.completedFuture(Optional.empty());
+    }
+    List<CompletionStage<Optional<FileBlob>>> chunks = new ArrayList<>();
+    b.getHashKeyList().forEach(k -> chunks.add(files.find(k)));
+    return Futures.all(chunks).thenApply(all -> {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      for (Optional<FileBlob> c : all) {
+        if (c.isEmpty()) {
+          return Optional.empty();
+        }
+        out.writeBytes(c.get().getContent().toByteArray());
+      }
+      return out.size() == b.getFileSize() ? Optional.of(out.toByteArray()) : Optional.<byte[]>empty();
+    });
+  }
+
+  /** BAD_REQUEST with a command spec lacking binary_hash: the client reads "no such compiler here". */
+  static ExecResp unknownCompiler(CommandSpec asked) {
+    return ExecResp.newBuilder().setError(ExecResp.ExecError.BAD_REQUEST)
+        .addErrorMessage("no worker carries compiler " + asked.getName() + " " + asked.getVersion() + " (" + asked.getTarget() + ")")
+        .setResult(ExecResult.newBuilder().setExitStatus(-1).setCommandSpec(CommandSpec.newBuilder()
+            .setName(asked.getName()).setVersion(asked.getVersion()).setTarget(asked.getTarget())))
+        .build();
+  }
+}
