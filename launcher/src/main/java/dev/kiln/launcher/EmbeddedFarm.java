@@ -5,6 +5,7 @@ import dev.kiln.broker.EmbeddedKafkaBroker;
 import dev.kiln.brokerconfig.KafkaShape;
 import dev.kiln.brokerconfig.TopicInitializer;
 import dev.kiln.scheduler.FrontNodeConfig;
+import dev.kiln.scheduler.auth.Authenticator;
 import dev.kiln.state.KilnHazelcast;
 import dev.kiln.worker.WorkerConfig;
 import dev.kiln.worker.sandbox.SandboxRunner;
@@ -26,10 +27,15 @@ public final class EmbeddedFarm implements AutoCloseable {
 
   /** What {@code kiln up} takes from its command line. */
   public record Options(String host, int port, int workers, int slotsPerWorker, Path dataDir, boolean allowUnsandboxed,
-      String clusterName, Duration keepalive, boolean simulateWorkers) {
+      String clusterName, Duration keepalive, boolean simulateWorkers, Authenticator auth) {
     public Options(String host, int port, int workers, int slotsPerWorker, Path dataDir, boolean allowUnsandboxed,
         String clusterName, Duration keepalive) {
-      this(host, port, workers, slotsPerWorker, dataDir, allowUnsandboxed, clusterName, keepalive, false);
+      this(host, port, workers, slotsPerWorker, dataDir, allowUnsandboxed, clusterName, keepalive, false, Authenticator.open());
+    }
+
+    public Options(String host, int port, int workers, int slotsPerWorker, Path dataDir, boolean allowUnsandboxed,
+        String clusterName, Duration keepalive, boolean simulateWorkers) {
+      this(host, port, workers, slotsPerWorker, dataDir, allowUnsandboxed, clusterName, keepalive, simulateWorkers, Authenticator.open());
     }
   }
 
@@ -62,7 +68,7 @@ public final class EmbeddedFarm implements AutoCloseable {
       workers.add(WorkerRole.start(wc, runner, shared, broker.bootstrapServers(), shape));
     }
     Vertx vertx = Vertx.vertx();
-    FrontRole front = FrontRole.start(vertx, frontConfig, shared, broker.bootstrapServers(), shape);
+    FrontRole front = FrontRole.start(vertx, frontConfig, shared, broker.bootstrapServers(), shape, o.auth());
     return new EmbeddedFarm(broker, hz, vertx, front, workers);
   }
 

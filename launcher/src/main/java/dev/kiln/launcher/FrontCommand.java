@@ -32,6 +32,9 @@ final class FrontCommand implements Callable<Integer> {
   @Option(names = "--id", description = "Node id in logs and operation records (default: front-<random>).")
   String id;
 
+  @picocli.CommandLine.Mixin
+  AuthOptions auth = new AuthOptions();
+
   @Override
   public Integer call() throws Exception {
     String nodeId = id != null ? id : "front-" + UUID.randomUUID().toString().substring(0, 8);
@@ -40,7 +43,7 @@ final class FrontCommand implements Callable<Integer> {
     HazelcastInstance hz = KilnHazelcast.client(cluster, RoleProcess.list(cache));
     FrontNodeConfig config = FrontNodeConfig.defaults(nodeId, host, port);
     Vertx vertx = Vertx.vertx();
-    FrontRole front = FrontRole.start(vertx, config, SharedState.on(hz, config.maxBlobBytes()), kafka, shape);
+    FrontRole front = FrontRole.start(vertx, config, SharedState.on(hz, config.maxBlobBytes()), kafka, shape, auth.authenticator());
     return RoleProcess.runUntilStopped("kiln front node " + nodeId + " listening on " + host + ":" + front.port(), () -> {
       front.close();
       hz.shutdown();

@@ -6,6 +6,7 @@ import dev.kiln.queue.KafkaOperationEvents;
 import dev.kiln.queue.OperationEventFeed;
 import dev.kiln.scheduler.FrontNode;
 import dev.kiln.scheduler.FrontNodeConfig;
+import dev.kiln.scheduler.auth.Authenticator;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 
@@ -21,11 +22,11 @@ final class FrontRole implements AutoCloseable {
     this.port = port;
   }
 
-  static FrontRole start(Vertx vertx, FrontNodeConfig config, SharedState shared, String bootstrap, KafkaShape shape) {
+  static FrontRole start(Vertx vertx, FrontNodeConfig config, SharedState shared, String bootstrap, KafkaShape shape, Authenticator auth) {
     KafkaActionQueue queue = new KafkaActionQueue(bootstrap, shape, config.nodeId());
     OperationEventFeed results = KafkaOperationEvents.feed(bootstrap, shape, config.nodeId() + "-results");
     FrontNode node = new FrontNode(vertx, config, new FrontNode.Cluster(shared.cas(), shared.actionCache(), shared.opaqueActionCache(), shared.gomaFiles(), shared.state(),
-        shared.state(), shared.state(), shared.state(), queue, results), Clock.systemUTC());
+        shared.state(), shared.state(), shared.state(), queue, results), auth, Clock.systemUTC());
     int port = node.start().toCompletionStage().toCompletableFuture().join();
     return new FrontRole(node, queue, port);
   }

@@ -29,11 +29,14 @@ final class UpCommand implements Callable<Integer> {
   @Option(names = "--allow-unsandboxed", description = "Run actions without bubblewrap if it is missing (unsafe).")
   boolean allowUnsandboxed;
 
+  @picocli.CommandLine.Mixin
+  AuthOptions auth = new AuthOptions();
+
   @Override
   public Integer call() throws Exception {
     int n = workers != null ? workers : Runtime.getRuntime().availableProcessors();
     EmbeddedFarm farm = EmbeddedFarm.start(new EmbeddedFarm.Options(host, port, n, slots, dataDir.toAbsolutePath(),
-        allowUnsandboxed, "kiln-" + port, Duration.ofSeconds(30)));
+        allowUnsandboxed, "kiln-" + port, Duration.ofSeconds(30), false, auth.authenticator()));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       farm.close();
@@ -43,12 +46,14 @@ final class UpCommand implements Callable<Integer> {
     System.out.printf("""
         Kiln farm is up: %d worker(s) x %d slot(s), data in %s
           REAPI (gRPC):     grpc://%s
+          HTTP cache:       http://%s/ (Bazel --remote_cache, ccache layout=bazel)
+          Goma:             http://%s/cxx-compiler-service/
           health:           http://%s/healthz
           Kafka (KRaft):    %s
         Point Bazel at it:
           bazel build --remote_executor=grpc://%s --spawn_strategy=remote --noremote_local_fallback //...
         Press Ctrl-C to stop.
-        """, n, slots, dataDir.toAbsolutePath(), endpoint, endpoint, farm.kafkaBootstrap(), endpoint);
+        """, n, slots, dataDir.toAbsolutePath(), endpoint, endpoint, endpoint, endpoint, farm.kafkaBootstrap(), endpoint);
     stopped.await();
     return 0;
   }

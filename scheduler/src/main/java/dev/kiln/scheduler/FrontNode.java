@@ -14,6 +14,8 @@ import dev.kiln.scheduler.grpc.CapabilitiesEndpoint;
 import dev.kiln.scheduler.grpc.CasEndpoint;
 import dev.kiln.scheduler.grpc.ExecutionEndpoint;
 import dev.kiln.goma.GomaFileStore;
+import dev.kiln.scheduler.auth.AccessGate;
+import dev.kiln.scheduler.auth.Authenticator;
 import dev.kiln.scheduler.exec.OperationOutcome;
 import dev.kiln.scheduler.goma.GomaCompile;
 import dev.kiln.scheduler.goma.GomaEndpoint;
@@ -57,10 +59,13 @@ public final class FrontNode implements AutoCloseable {
   private final HttpRoutes routes = new HttpRoutes();
   private HttpServer server;
 
-  public FrontNode(Vertx vertx, FrontNodeConfig config, Cluster cluster, Clock clock) {
+  private final Authenticator auth;
+
+  public FrontNode(Vertx vertx, FrontNodeConfig config, Cluster cluster, Authenticator auth, Clock clock) {
     this.vertx = vertx;
     this.config = config;
     this.cluster = cluster;
+    this.auth = auth;
     this.clock = clock;
   }
 
@@ -83,10 +88,16 @@ public final class FrontNode implements AutoCloseable {
     new ExecutionEndpoint(vertx, coordinator, cluster.reader(), watchers, config.keepalive()).bind(grpc);
     routes.exact("/healthz", new HealthHandler(cluster.registry()));
     GomaFileService gomaFiles = new GomaFileService(cluster.gomaFiles());
+    AccessGate gate = new AccessGate(auth);
     routes.prefix(GomaEndpoint.PREFIX, new GomaEndpoint(gomaFiles, new GomaCompile(
-        new ToolchainCatalog(cluster.registry(), clock, java.time.Duration.ofSeconds(2)), gomaFiles, cluster.cas(), blocking, coordinator,
-        new OperationOutcome(vertx, cluster.reader(), watchers, java.time.Duration.ofSeconds(1)))));
-    routes.pattern(HttpCacheHandler.PATH, new HttpCacheHandler(cluster.cas(), checkedCache, cluster.opaqueActionCache(), blocking, config.maxBlobBytes()));
+        new ToolchainCatalog(cluster.registry(), clock, java.time.Duration.ofSeconds(2)), gomaFiles, cluster.cas(), checkedCache, blocking,
+        coordinator, new OperationOutcome(vertx, cluster.reader(), watchers, java.time.Duration.ofSeconds(1))), gate));
+    HttpCacheHandler httpCache = new HttpCacheHandler(cluster.cas(), checkedCache, cluster.opaqueActionCache(), blocking, config.maxBlobBytes());
+    routes.pattern(HttpCacheHandler.PATH, req -> {
+      if (gate.admitHttpCache(req)) {
+        httpCache.handle(req);
+      }
+    });
 
     cluster.results().start(watchers);
     HttpServerOptions options = new HttpServerOptions().setHost(config.host()).setPort(config.port())
@@ -97,7 +108,9 @@ public final class FrontNode implements AutoCloseable {
     server = vertx.createHttpServer(options).requestHandler(req -> {
       String type = req.getHeader("content-type");
       if (type != null && type.startsWith("application/grpc")) {
-        grpc.handle(req);
+        if (gate.admitGrpc(req)) {
+          grpc.handle(req);
+        }
       } else {
         routes.handle(req);
       }

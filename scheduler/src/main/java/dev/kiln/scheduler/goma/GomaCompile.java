@@ -3,6 +3,9 @@ package dev.kiln.scheduler.goma;
 import build.bazel.remote.execution.v2.Action;
 import build.bazel.remote.execution.v2.Command;
 import build.bazel.remote.execution.v2.ExecuteRequest;
+import build.bazel.remote.execution.v2.ExecuteResponse;
+import dev.kiln.ac.ActionCache;
+import dev.kiln.ac.ActionKey;
 import dev.kiln.cas.BlobStore;
 import dev.kiln.common.Digest;
 import dev.kiln.common.FarmException;
@@ -47,23 +50,29 @@ public final class GomaCompile {
   private final ToolchainCatalog toolchains;
   private final GomaFileService files;
   private final BlobStore cas;
+  private final ActionCache actionCache;
   private final Blocking blocking;
   private final ExecutionCoordinator coordinator;
   private final OperationOutcome outcomes;
   private final GomaResults results;
 
-  public GomaCompile(ToolchainCatalog toolchains, GomaFileService files, BlobStore cas, Blocking blocking,
+  public GomaCompile(ToolchainCatalog toolchains, GomaFileService files, BlobStore cas, ActionCache actionCache, Blocking blocking,
       ExecutionCoordinator coordinator, OperationOutcome outcomes) {
     this.toolchains = toolchains;
     this.files = files;
     this.cas = cas;
+    this.actionCache = actionCache;
     this.blocking = blocking;
     this.coordinator = coordinator;
     this.outcomes = outcomes;
     this.results = new GomaResults(cas, files);
   }
 
-  public Future<ExecResp> exec(ExecReq req) {
+  /**
+   * Runs {@code req}; with {@code cacheOnly} nothing is stored or executed: a cached result is
+   * served, and a miss is answered with BAD_REQUEST so the client compiles locally.
+   */
+  public Future<ExecResp> exec(ExecReq req, boolean cacheOnly) {
     return toolchains.select(req.getCommandSpec()).compose(found -> {
       if (found.isEmpty()) {
         return Future.succeededFuture(unknownCompiler(req.getCommandSpec()));
@@ -71,30 +80,37 @@ public final class GomaCompile {
       Toolchain toolchain = found.get();
       GomaLayout layout = GomaLayout.of(req, GomaOutputs.of(req));
       checkEmbeddedKeys(req);
-      return blocking.runAsync(() -> resolveInputs(layout)).compose(resolved -> {
+      return blocking.runAsync(() -> resolveInputs(layout, !cacheOnly)).compose(resolved -> {
         if (!resolved.missing().isEmpty()) {
           ExecResp.Builder resp = ExecResp.newBuilder().setResult(ExecResult.newBuilder().setExitStatus(-1));
           resolved.missing().forEach((name, why) -> resp.addMissingInput(name).addMissingReason(why));
           return Future.succeededFuture(resp.build());
         }
-        return run(req, layout, resolved.digests(), toolchain);
+        return run(req, layout, resolved.digests(), toolchain, cacheOnly);
       });
     });
   }
 
   private record Resolved(Map<String, Digest> digests, Map<String, String> missing) {}
 
-  private Future<ExecResp> run(ExecReq req, GomaLayout layout, Map<String, Digest> digests, Toolchain toolchain) {
+  private Future<ExecResp> run(ExecReq req, GomaLayout layout, Map<String, Digest> digests, Toolchain toolchain, boolean cacheOnly) {
     InputRootBuilder tree = new InputRootBuilder().addDirectory(layout.workingDirectory());
     digests.forEach((path, d) -> tree.addFile(path, d, false));
     InputRootBuilder.Built root = tree.build();
     Command command = command(req, layout, toolchain);
     Action action = Action.newBuilder().setCommandDigest(Digest.of(command.toByteArray()).toProto()).setInputRootDigest(root.root().toProto())
         .setDoNotCache(req.getCachePolicy() == ExecReq.CachePolicy.LOOKUP_ONLY).build();
+    Digest actionDigest = Digest.of(action.toByteArray());
+    if (cacheOnly) {
+      return Blocking.onContext(actionCache.get(new ActionKey("", actionDigest))).compose(hit -> hit.isPresent() && hit.get().getExitCode() == 0
+          ? Blocking.onContext(results.toExecResp(ExecuteResponse.newBuilder().setResult(hit.get()).setCachedResult(true).build(), toolchain, true))
+          : Future.succeededFuture(ExecResp.newBuilder().setError(ExecResp.ExecError.BAD_REQUEST)
+              .addErrorMessage("cache-only access and no cached result: compile locally")
+              .setResult(ExecResult.newBuilder().setExitStatus(-1)).build()));
+    }
     List<CompletionStage<Void>> uploads = new ArrayList<>();
     root.directories().forEach((d, dir) -> uploads.add(cas.put(d, dir.toByteArray())));
     uploads.add(cas.put(Digest.of(command.toByteArray()), command.toByteArray()));
-    Digest actionDigest = Digest.of(action.toByteArray());
     uploads.add(cas.put(actionDigest, action.toByteArray()));
     ExecuteRequest execute = ExecuteRequest.newBuilder().setInstanceName("").setActionDigest(actionDigest.toProto())
         .setSkipCacheLookup(req.getCachePolicy() == ExecReq.CachePolicy.STORE_ONLY).build();
@@ -133,15 +149,16 @@ public final class GomaCompile {
   }
 
   /** Each input's content digest (stored in the CAS), or why it is missing. */
-  private CompletionStage<Resolved> resolveInputs(GomaLayout layout) {
+  private CompletionStage<Resolved> resolveInputs(GomaLayout layout, boolean store) {
     Map<String, Digest> digests = new TreeMap<>();
     Map<String, String> missing = new TreeMap<>();
     List<CompletionStage<Void>> work = new ArrayList<>();
     for (Map.Entry<String, ExecReq.Input> e : layout.inputs().entrySet()) {
       ExecReq.Input in = e.getValue();
-      CompletionStage<Optional<byte[]>> content = (in.hasContent()
-          ? files.storeOne(in.getContent()).thenApply(k -> Optional.of(in.getContent()))
-          : files.find(in.getHashKey())).thenCompose(this::bytesOf);
+      CompletionStage<Optional<FileBlob>> blob = !in.hasContent() ? files.find(in.getHashKey())
+          : store ? files.storeOne(in.getContent()).thenApply(k -> Optional.of(in.getContent()))
+          : CompletableFuture.completedFuture(Optional.of(in.getContent()));
+      CompletionStage<Optional<byte[]>> content = blob.thenCompose(this::bytesOf);
       work.add(content.handle((bytes, err) -> {
         synchronized (digests) {
           if (err != null || bytes.isEmpty()) {
@@ -151,7 +168,7 @@ public final class GomaCompile {
           }
         }
         return bytes == null ? Optional.<byte[]>empty() : bytes;
-      }).thenCompose(bytes -> bytes.isPresent() ? cas.put(Digest.of(bytes.get()), bytes.get()) : CompletableFuture.completedFuture(null)));
+      }).thenCompose(bytes -> bytes.isPresent() && store ? cas.put(Digest.of(bytes.get()), bytes.get()) : CompletableFuture.completedFuture(null)));
     }
     return Futures.all(work).thenApply(v -> new Resolved(digests, missing));
   }

@@ -8,7 +8,10 @@ import dev.kiln.proto.goma.ExecResp;
 import dev.kiln.proto.goma.ExecResult;
 import dev.kiln.proto.goma.LookupFileReq;
 import dev.kiln.proto.goma.StoreFileReq;
+import dev.kiln.proto.goma.StoreFileResp;
 import dev.kiln.scheduler.Blocking;
+import dev.kiln.scheduler.auth.Access;
+import dev.kiln.scheduler.auth.AccessGate;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
@@ -32,15 +35,22 @@ public final class GomaEndpoint implements Handler<HttpServerRequest> {
 
   private final GomaFileService files;
   private final GomaCompile compile;
+  private final AccessGate gate;
 
-  public GomaEndpoint(GomaFileService files, GomaCompile compile) {
+  public GomaEndpoint(GomaFileService files, GomaCompile compile, AccessGate gate) {
     this.files = files;
     this.compile = compile;
+    this.gate = gate;
   }
 
   @Override
   public void handle(HttpServerRequest req) {
     String rpc = req.path().substring(PREFIX.length());
+    Access access = gate.access(req);
+    if (access == Access.DENIED) {
+      plain(req.response(), 401, "invalid or unknown token");
+      return;
+    }
     if (rpc.equals("ping")) {
       ok(req.response(), "text/plain", Buffer.buffer("ok\n"));
       return;
@@ -57,7 +67,7 @@ public final class GomaEndpoint implements Handler<HttpServerRequest> {
     }
     req.body().compose(body -> Blocking.attempt(() -> {
       byte[] raw = GomaBodies.decode(req.getHeader("content-encoding"), body.getBytes(), limit);
-      return call(rpc, raw);
+      return call(rpc, raw, access == Access.CACHE_ONLY);
     })).onComplete(ar -> {
       if (ar.succeeded()) {
         String enc = GomaBodies.responseEncoding(req.getHeader("accept-encoding"));
@@ -73,16 +83,21 @@ public final class GomaEndpoint implements Handler<HttpServerRequest> {
     });
   }
 
-  private Future<MessageLite> call(String rpc, byte[] body) throws InvalidProtocolBufferException {
+  private Future<MessageLite> call(String rpc, byte[] body, boolean cacheOnly) throws InvalidProtocolBufferException {
     switch (rpc) {
       case "s":
-        return Blocking.onContext(files.store(StoreFileReq.parseFrom(body))).map(r -> r);
+        StoreFileReq store = StoreFileReq.parseFrom(body);
+        if (cacheOnly) {
+          // Nothing is stored for cache-only clients: every blob is answered as not stored.
+          return Future.succeededFuture(StoreFileResp.newBuilder().addAllHashKey(java.util.Collections.nCopies(store.getBlobCount(), "")).build());
+        }
+        return Blocking.onContext(files.store(store)).map(r -> r);
       case "l":
         return Blocking.onContext(files.lookup(LookupFileReq.parseFrom(body))).map(r -> r);
       case "sl":
         return Future.succeededFuture(dev.kiln.proto.goma.EmptyMessage.getDefaultInstance());
       case "e":
-        return exec(ExecReq.parser().parsePartialFrom(body)).map(r -> r);
+        return exec(ExecReq.parser().parsePartialFrom(body), cacheOnly).map(r -> r);
       default:
         throw FarmException.notFound("unknown Goma RPC /%s", rpc);
     }
@@ -92,11 +107,11 @@ public final class GomaEndpoint implements Handler<HttpServerRequest> {
    * A well-formed request goes to {@link GomaCompile}; a request the client got wrong is answered
    * with {@code error = BAD_REQUEST} (no retry, the client compiles locally) naming the problem.
    */
-  private Future<ExecResp> exec(ExecReq req) {
+  private Future<ExecResp> exec(ExecReq req, boolean cacheOnly) {
     if (!req.isInitialized()) {
       return Future.succeededFuture(badRequest("ExecReq is missing required field(s): " + String.join(", ", req.findInitializationErrors())));
     }
-    return Blocking.attempt(() -> compile.exec(req)).recover(e -> {
+    return Blocking.attempt(() -> compile.exec(req, cacheOnly)).recover(e -> {
       FarmException fe = FarmException.from(e);
       if (fe.code() == com.google.rpc.Code.INVALID_ARGUMENT || fe.code() == com.google.rpc.Code.FAILED_PRECONDITION) {
         return Future.succeededFuture(badRequest(fe.getMessage()));
