@@ -27,15 +27,15 @@ public final class EmbeddedFarm implements AutoCloseable {
 
   /** What {@code kiln up} takes from its command line. */
   public record Options(String host, int port, int workers, int slotsPerWorker, Path dataDir, boolean allowUnsandboxed,
-      String clusterName, Duration keepalive, boolean simulateWorkers, Authenticator auth) {
+      String clusterName, Duration keepalive, boolean simulateWorkers, Authenticator auth, boolean gomaArbitraryToolchains) {
     public Options(String host, int port, int workers, int slotsPerWorker, Path dataDir, boolean allowUnsandboxed,
         String clusterName, Duration keepalive) {
-      this(host, port, workers, slotsPerWorker, dataDir, allowUnsandboxed, clusterName, keepalive, false, Authenticator.open());
+      this(host, port, workers, slotsPerWorker, dataDir, allowUnsandboxed, clusterName, keepalive, false, Authenticator.open(), false);
     }
 
     public Options(String host, int port, int workers, int slotsPerWorker, Path dataDir, boolean allowUnsandboxed,
         String clusterName, Duration keepalive, boolean simulateWorkers) {
-      this(host, port, workers, slotsPerWorker, dataDir, allowUnsandboxed, clusterName, keepalive, simulateWorkers, Authenticator.open());
+      this(host, port, workers, slotsPerWorker, dataDir, allowUnsandboxed, clusterName, keepalive, simulateWorkers, Authenticator.open(), false);
     }
   }
 
@@ -58,7 +58,8 @@ public final class EmbeddedFarm implements AutoCloseable {
     EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(o.dataDir().resolve("kafka"), o.host(), 0);
     TopicInitializer.ensure(broker.bootstrapServers(), shape, 60_000);
     HazelcastInstance hz = KilnHazelcast.member(o.clusterName(), o.host(), 0, List.of());
-    FrontNodeConfig frontConfig = FrontNodeConfig.defaults("front-0", o.host(), o.port()).withKeepalive(o.keepalive());
+    FrontNodeConfig frontConfig = FrontNodeConfig.defaults("front-0", o.host(), o.port()).withKeepalive(o.keepalive())
+        .withGomaArbitraryToolchains(o.gomaArbitraryToolchains());
     SharedState shared = SharedState.on(hz, frontConfig.maxBlobBytes());
     List<WorkerRole> workers = new ArrayList<>();
     for (int i = 0; i < o.workers(); i++) {

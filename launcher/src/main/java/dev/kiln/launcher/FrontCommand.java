@@ -35,13 +35,16 @@ final class FrontCommand implements Callable<Integer> {
   @picocli.CommandLine.Mixin
   AuthOptions auth = new AuthOptions();
 
+  @Option(names = "--goma-arbitrary-toolchains", description = "Let Goma clients send their own compiler as inputs (GOMA_ARBITRARY_TOOLCHAIN_SUPPORT); it runs in the workers' sandbox.")
+  boolean gomaArbitraryToolchains;
+
   @Override
   public Integer call() throws Exception {
     String nodeId = id != null ? id : "front-" + UUID.randomUUID().toString().substring(0, 8);
     KafkaShape shape = KafkaShape.load();
     TopicInitializer.ensure(kafka, shape, 120_000);
     HazelcastInstance hz = KilnHazelcast.client(cluster, RoleProcess.list(cache));
-    FrontNodeConfig config = FrontNodeConfig.defaults(nodeId, host, port);
+    FrontNodeConfig config = FrontNodeConfig.defaults(nodeId, host, port).withGomaArbitraryToolchains(gomaArbitraryToolchains);
     Vertx vertx = Vertx.vertx();
     FrontRole front = FrontRole.start(vertx, config, SharedState.on(hz, config.maxBlobBytes()), kafka, shape, auth.authenticator());
     return RoleProcess.runUntilStopped("kiln front node " + nodeId + " listening on " + host + ":" + front.port(), () -> {

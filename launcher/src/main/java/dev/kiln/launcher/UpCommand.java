@@ -32,11 +32,14 @@ final class UpCommand implements Callable<Integer> {
   @picocli.CommandLine.Mixin
   AuthOptions auth = new AuthOptions();
 
+  @Option(names = "--goma-arbitrary-toolchains", description = "Let Goma clients send their own compiler as inputs; it runs in the sandbox.")
+  boolean gomaArbitraryToolchains;
+
   @Override
   public Integer call() throws Exception {
     int n = workers != null ? workers : Runtime.getRuntime().availableProcessors();
     EmbeddedFarm farm = EmbeddedFarm.start(new EmbeddedFarm.Options(host, port, n, slots, dataDir.toAbsolutePath(),
-        allowUnsandboxed, "kiln-" + port, Duration.ofSeconds(30), false, auth.authenticator()));
+        allowUnsandboxed, "kiln-" + port, Duration.ofSeconds(30), false, auth.authenticator(), gomaArbitraryToolchains));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       farm.close();

@@ -54,7 +54,7 @@ class AuthTest {
   static void start() throws Exception {
     Path tokens = Files.writeString(Files.createTempFile("kiln-tokens", ""), TOKEN + " alice\nbob-token bob\n");
     farm = EmbeddedFarm.start(new EmbeddedFarm.Options("127.0.0.1", 0, 1, 1, Files.createTempDirectory("kiln-auth"), false,
-        "kiln-auth-" + UUID.randomUUID(), Duration.ofSeconds(30), false, Authenticator.fromFile(tokens, Set.of("alice"), Access.CACHE_ONLY)));
+        "kiln-auth-" + UUID.randomUUID(), Duration.ofSeconds(30), false, Authenticator.fromFile(tokens, Set.of("alice"), Access.CACHE_ONLY), false));
     grpc = new ReapiClient(farm.port());
   }
 

@@ -91,7 +91,7 @@ public final class FrontNode implements AutoCloseable {
     AccessGate gate = new AccessGate(auth);
     routes.prefix(GomaEndpoint.PREFIX, new GomaEndpoint(gomaFiles, new GomaCompile(
         new ToolchainCatalog(cluster.registry(), clock, java.time.Duration.ofSeconds(2)), gomaFiles, cluster.cas(), checkedCache, blocking,
-        coordinator, new OperationOutcome(vertx, cluster.reader(), watchers, java.time.Duration.ofSeconds(1))), gate));
+        coordinator, new OperationOutcome(vertx, cluster.reader(), watchers, java.time.Duration.ofSeconds(1)), config.gomaArbitraryToolchains()), gate));
     HttpCacheHandler httpCache = new HttpCacheHandler(cluster.cas(), checkedCache, cluster.opaqueActionCache(), blocking, config.maxBlobBytes());
     routes.pattern(HttpCacheHandler.PATH, req -> {
       if (gate.admitHttpCache(req)) {

@@ -4,7 +4,8 @@ import java.time.Duration;
 
 /**
  * A front node's settings. Defaults fit Bazel and the other REAPI clients: 4 MiB batches, a gRPC
- * message limit well above that, 30 s keepalive updates on Execute streams.
+ * message limit well above that, 30 s keepalive updates on Execute streams; Goma arbitrary
+ * toolchains off.
  */
 public record FrontNodeConfig(
     String nodeId,
@@ -15,21 +16,27 @@ public record FrontNodeConfig(
     long maxBlobBytes,
     Duration keepalive,
     Duration defaultTimeout,
-    Duration maxTimeout) {
+    Duration maxTimeout,
+    boolean gomaArbitraryToolchains) {
 
   /** The largest blob the CAS accepts, unless configured otherwise. */
   public static final long DEFAULT_MAX_BLOB_BYTES = 256L << 20;
 
   public static FrontNodeConfig defaults(String nodeId, String host, int port) {
     return new FrontNodeConfig(nodeId, host, port, 4L << 20, 32L << 20, DEFAULT_MAX_BLOB_BYTES, Duration.ofSeconds(30),
-        Duration.ofMinutes(15), Duration.ofHours(1));
+        Duration.ofMinutes(15), Duration.ofHours(1), false);
   }
 
   public FrontNodeConfig withKeepalive(Duration d) {
-    return new FrontNodeConfig(nodeId, host, port, maxBatchBytes, maxMessageBytes, maxBlobBytes, d, defaultTimeout, maxTimeout);
+    return new FrontNodeConfig(nodeId, host, port, maxBatchBytes, maxMessageBytes, maxBlobBytes, d, defaultTimeout, maxTimeout, gomaArbitraryToolchains);
   }
 
   public FrontNodeConfig withPort(int p) {
-    return new FrontNodeConfig(nodeId, host, p, maxBatchBytes, maxMessageBytes, maxBlobBytes, keepalive, defaultTimeout, maxTimeout);
+    return new FrontNodeConfig(nodeId, host, p, maxBatchBytes, maxMessageBytes, maxBlobBytes, keepalive, defaultTimeout, maxTimeout, gomaArbitraryToolchains);
+  }
+
+  /** Goma clients may send their own compiler as inputs (GOMA_ARBITRARY_TOOLCHAIN_SUPPORT); it runs sandboxed. */
+  public FrontNodeConfig withGomaArbitraryToolchains(boolean allowed) {
+    return new FrontNodeConfig(nodeId, host, port, maxBatchBytes, maxMessageBytes, maxBlobBytes, keepalive, defaultTimeout, maxTimeout, allowed);
   }
 }

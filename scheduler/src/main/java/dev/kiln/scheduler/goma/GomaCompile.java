@@ -55,9 +55,10 @@ public final class GomaCompile {
   private final ExecutionCoordinator coordinator;
   private final OperationOutcome outcomes;
   private final GomaResults results;
+  private final boolean arbitraryToolchains;
 
   public GomaCompile(ToolchainCatalog toolchains, GomaFileService files, BlobStore cas, ActionCache actionCache, Blocking blocking,
-      ExecutionCoordinator coordinator, OperationOutcome outcomes) {
+      ExecutionCoordinator coordinator, OperationOutcome outcomes, boolean arbitraryToolchains) {
     this.toolchains = toolchains;
     this.files = files;
     this.cas = cas;
@@ -66,6 +67,7 @@ public final class GomaCompile {
     this.coordinator = coordinator;
     this.outcomes = outcomes;
     this.results = new GomaResults(cas, files);
+    this.arbitraryToolchains = arbitraryToolchains;
   }
 
   /**
@@ -73,7 +75,9 @@ public final class GomaCompile {
    * served, and a miss is answered with BAD_REQUEST so the client compiles locally.
    */
   public Future<ExecResp> exec(ExecReq req, boolean cacheOnly) {
-    return toolchains.select(req.getCommandSpec()).compose(found -> {
+    Future<Optional<Toolchain>> selected = req.getToolchainIncluded()
+        ? Future.succeededFuture(Optional.of(clientToolchain(req))) : toolchains.select(req.getCommandSpec());
+    return selected.compose(found -> {
       if (found.isEmpty()) {
         return Future.succeededFuture(unknownCompiler(req.getCommandSpec()));
       }
@@ -95,7 +99,7 @@ public final class GomaCompile {
 
   private Future<ExecResp> run(ExecReq req, GomaLayout layout, Map<String, Digest> digests, Toolchain toolchain, boolean cacheOnly) {
     InputRootBuilder tree = new InputRootBuilder().addDirectory(layout.workingDirectory());
-    digests.forEach((path, d) -> tree.addFile(path, d, false));
+    digests.forEach((path, d) -> tree.addFile(path, d, executables(req, layout).contains(path)));
     InputRootBuilder.Built root = tree.build();
     Command command = command(req, layout, toolchain);
     Action action = Action.newBuilder().setCommandDigest(Digest.of(command.toByteArray()).toProto()).setInputRootDigest(root.root().toProto())
@@ -134,6 +138,44 @@ public final class GomaCompile {
     }
     env.forEach((k, v) -> c.addEnvironmentVariables(Command.EnvironmentVariable.newBuilder().setName(k).setValue(v)));
     return c.setWorkingDirectory(layout.workingDirectory()).addAllOutputFiles(layout.outputs().stream().sorted().toList()).build();
+  }
+
+  /**
+   * Arbitrary-toolchain mode: the client ships its compiler among the inputs and names it in
+   * toolchain_specs. Allowed only when the operator turned it on; the binary runs in the sandbox
+   * like any action. The Toolchain returned is synthetic: its path is the compiler as the client
+   * named it (relative to the cwd), and it carries no binary hash, so no command_spec is echoed.
+   */
+  private Toolchain clientToolchain(ExecReq req) {
+    if (!arbitraryToolchains) {
+      throw FarmException.invalidArgument("arbitrary toolchains are turned off on this server (front node option --goma-arbitrary-toolchains)");
+    }
+    if (req.getRequesterInfo().getDimensionsCount() == 0) {
+      throw FarmException.invalidArgument("No dimensions are specified");
+    }
+    String compiler = req.getCommandSpec().getLocalCompilerPath();
+    if (compiler.isEmpty() && req.getToolchainSpecsCount() > 0) {
+      compiler = req.getToolchainSpecs(0).getPath();
+    }
+    if (compiler.isEmpty() || compiler.startsWith("/")) {
+      throw FarmException.invalidArgument("arbitrary toolchain: the compiler '%s' must be a path relative to the cwd, shipped as an input", compiler);
+    }
+    return Toolchain.newBuilder().setName(req.getCommandSpec().getName()).setPath(compiler.contains("/") ? compiler : "./" + compiler).build();
+  }
+
+  /** Paths (relative to the exec root) of inputs the client marked executable in toolchain_specs. */
+  private static java.util.Set<String> executables(ExecReq req, GomaLayout layout) {
+    java.util.Set<String> out = new java.util.HashSet<>();
+    java.nio.file.Path cwd = java.nio.file.Path.of(req.getCwd()).normalize();
+    for (dev.kiln.proto.goma.ToolchainSpec t : req.getToolchainSpecsList()) {
+      if (t.getIsExecutable()) {
+        java.nio.file.Path p = cwd.resolve(t.getPath()).normalize();
+        if (p.startsWith(layout.root())) {
+          out.add(layout.root().relativize(p).toString());
+        }
+      }
+    }
+    return out;
   }
 
   /** Embedded content must hash to its key; otherwise the request is refused before anything is stored. */

@@ -36,18 +36,27 @@ final class GomaResults {
 
   CompletionStage<ExecResp> toExecResp(ExecuteResponse r, Toolchain toolchain, boolean cached) {
     ExecResp.Builder resp = ExecResp.newBuilder().setCacheHit(cached ? ExecResp.CacheSource.MEM_CACHE : ExecResp.CacheSource.NO_CACHE);
-    CommandSpec spec = CommandSpec.newBuilder().setName(toolchain.getName()).setVersion(toolchain.getVersion())
-        .setTarget(toolchain.getTarget()).setBinaryHash(ByteString.copyFromUtf8(toolchain.getBinarySha256())).build();
+    // A client-supplied (arbitrary) toolchain has no binary hash: echo no command_spec, as the
+    // reference server does, so the client skips its mismatch checks.
+    CommandSpec spec = toolchain.getBinarySha256().isEmpty() ? null : CommandSpec.newBuilder().setName(toolchain.getName())
+        .setVersion(toolchain.getVersion()).setTarget(toolchain.getTarget()).setBinaryHash(ByteString.copyFromUtf8(toolchain.getBinarySha256())).build();
     if (r.getStatus().getCode() != Code.OK_VALUE) {
       int code = r.getStatus().getCode();
       if (code == Code.INVALID_ARGUMENT_VALUE || code == Code.FAILED_PRECONDITION_VALUE) {
         resp.setError(ExecResp.ExecError.BAD_REQUEST);
       }
+      ExecResult.Builder failed = ExecResult.newBuilder().setExitStatus(-1);
+      if (spec != null) {
+        failed.setCommandSpec(spec);
+      }
       return CompletableFuture.completedFuture(resp.addErrorMessage("Execute error: " + Code.forNumber(code) + " " + r.getStatus().getMessage())
-          .setResult(ExecResult.newBuilder().setExitStatus(-1).setCommandSpec(spec)).build());
+          .setResult(failed).build());
     }
     ActionResult result = r.getResult();
-    ExecResult.Builder out = ExecResult.newBuilder().setExitStatus(result.getExitCode()).setCommandSpec(spec);
+    ExecResult.Builder out = ExecResult.newBuilder().setExitStatus(result.getExitCode());
+    if (spec != null) {
+      out.setCommandSpec(spec);
+    }
     List<CompletionStage<Void>> parts = new ArrayList<>();
     parts.add(bytes(result.getStdoutDigest()).thenAccept(b -> out.setStdoutBuffer(ByteString.copyFrom(b))));
     parts.add(bytes(result.getStderrDigest()).thenAccept(b -> out.setStderrBuffer(ByteString.copyFrom(b))));
