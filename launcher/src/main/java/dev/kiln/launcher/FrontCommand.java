@@ -20,14 +20,8 @@ final class FrontCommand implements Callable<Integer> {
   @Option(names = "--port", defaultValue = "5050", description = "Port for gRPC and HTTP (default ${DEFAULT-VALUE}).")
   int port;
 
-  @Option(names = "--kafka", defaultValue = "127.0.0.1:9092", description = "Kafka bootstrap servers (env KILN_KAFKA).")
-  String kafka;
-
-  @Option(names = "--cache", defaultValue = "127.0.0.1:5701", description = "Cache members, host:port,... (env KILN_CACHE).")
-  String cache;
-
-  @Option(names = "--cluster", defaultValue = "kiln", description = "Cache cluster name (default ${DEFAULT-VALUE}).")
-  String cluster;
+  @picocli.CommandLine.Mixin
+  ClusterOptions farm = new ClusterOptions();
 
   @Option(names = "--id", description = "Node id in logs and operation records (default: front-<random>).")
   String id;
@@ -42,11 +36,11 @@ final class FrontCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     String nodeId = id != null ? id : "front-" + UUID.randomUUID().toString().substring(0, 8);
     KafkaShape shape = KafkaShape.load();
-    TopicInitializer.ensure(kafka, shape, 120_000);
-    HazelcastInstance hz = KilnHazelcast.client(cluster, RoleProcess.list(cache));
+    TopicInitializer.ensure(farm.kafka, shape, 120_000);
+    HazelcastInstance hz = KilnHazelcast.client(farm.cluster, farm.cacheMembers());
     FrontNodeConfig config = FrontNodeConfig.defaults(nodeId, host, port).withGomaArbitraryToolchains(gomaArbitraryToolchains);
     Vertx vertx = Vertx.vertx();
-    FrontRole front = FrontRole.start(vertx, config, SharedState.on(hz, config.maxBlobBytes()), kafka, shape, auth.authenticator());
+    FrontRole front = FrontRole.start(vertx, config, SharedState.on(hz, config.maxBlobBytes()), farm.kafka, shape, auth.authenticator());
     return RoleProcess.runUntilStopped("kiln front node " + nodeId + " listening on " + host + ":" + front.port(), () -> {
       front.close();
       hz.shutdown();

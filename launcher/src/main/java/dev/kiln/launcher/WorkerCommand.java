@@ -15,14 +15,8 @@ import picocli.CommandLine.Option;
 /** {@code kiln worker}: leases actions from Kafka and runs them in the sandbox. */
 @Command(name = "worker", mixinStandardHelpOptions = true, description = "Run a worker.")
 final class WorkerCommand implements Callable<Integer> {
-  @Option(names = "--kafka", defaultValue = "127.0.0.1:9092", description = "Kafka bootstrap servers (env KILN_KAFKA).")
-  String kafka;
-
-  @Option(names = "--cache", defaultValue = "127.0.0.1:5701", description = "Cache members, host:port,... (env KILN_CACHE).")
-  String cache;
-
-  @Option(names = "--cluster", defaultValue = "kiln", description = "Cache cluster name (default ${DEFAULT-VALUE}).")
-  String cluster;
+  @picocli.CommandLine.Mixin
+  ClusterOptions farm = new ClusterOptions();
 
   @Option(names = "--slots", description = "Concurrent actions (default: number of cores).")
   Integer slots;
@@ -47,9 +41,9 @@ final class WorkerCommand implements Callable<Integer> {
     WorkerConfig config = simulate ? defaults.simulating() : defaults;
     var runner = WorkerRole.sandbox(config, allowUnsandboxed);
     KafkaShape shape = KafkaShape.load();
-    TopicInitializer.ensure(kafka, shape, 120_000);
-    HazelcastInstance hz = KilnHazelcast.client(cluster, RoleProcess.list(cache));
-    WorkerRole worker = WorkerRole.start(config, runner, SharedState.on(hz, FrontNodeConfig.DEFAULT_MAX_BLOB_BYTES), kafka, shape);
+    TopicInitializer.ensure(farm.kafka, shape, 120_000);
+    HazelcastInstance hz = KilnHazelcast.client(farm.cluster, farm.cacheMembers());
+    WorkerRole worker = WorkerRole.start(config, runner, SharedState.on(hz, FrontNodeConfig.DEFAULT_MAX_BLOB_BYTES), farm.kafka, shape);
     return RoleProcess.runUntilStopped("kiln worker " + workerId + " running " + n + " slot(s)", () -> {
       worker.close();
       hz.shutdown();
