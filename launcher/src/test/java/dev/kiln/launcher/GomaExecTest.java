@@ -164,6 +164,18 @@ class GomaExecTest {
   }
 
   @Test
+  void anInputMayBeAFileRefToAStoredFile() throws Exception {
+    String header = "#define REF_" + UUID.randomUUID().toString().replace("-", "") + " 5\n";
+    FileBlob target = file(header);
+    assertThat(rpc("s", StoreFileReq.newBuilder().addBlob(target).build(), StoreFileResp.parser()).getHashKey(0)).isEqualTo(key(target));
+    FileBlob ref = FileBlob.newBuilder().setBlobType(FileBlob.BlobType.FILE_REF).setFileSize(target.getFileSize()).addHashKey(key(target)).build();
+    String source = "#include \"ref.h\"\nint r(void) { return 5; }\n";
+    ExecResp r = exec(compile("r.c", "r.o", input("r.c", file(source), true), input("../include/ref.h", ref, true)).build());
+    assertThat(r.getMissingInputList()).isEmpty();
+    assertThat(r.getResult().getExitStatus()).isZero();
+  }
+
+  @Test
   void aCompileErrorReturnsItsExitStatusAndStderrAndIsNotCached() throws Exception {
     String source = "int broken( { return " + UUID.randomUUID().hashCode() + "; }\n";
     ExecReq req = compile("bad.c", "bad.o", input("bad.c", file(source), true)).build();

@@ -223,6 +223,11 @@ public final class GomaCompile {
     if (b.getBlobType() == FileBlob.BlobType.FILE) {
       return CompletableFuture.completedFuture(Optional.of(b.getContent().toByteArray()));
     }
+    if (b.getBlobType() == FileBlob.BlobType.FILE_REF) {
+      // A reference to a stored FILE: follow it once (a reference to anything else is missing).
+      return files.find(b.getHashKey(0)).thenCompose(target -> target.filter(t -> t.getBlobType() == FileBlob.BlobType.FILE).isPresent()
+          ? bytesOf(target) : CompletableFuture.completedFuture(Optional.empty()));
+    }
     if (b.getBlobType() != FileBlob.BlobType.FILE_META) {
       return CompletableFuture.completedFuture(Optional.empty());
     }
