@@ -1,0 +1,200 @@
+package dev.kiln.client.cxx;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Kiln's own C/C++ include scanner: lists every file a compile reads without running the
+ * compiler's preprocessor. It follows #include, #include_next and #import through gcc's search
+ * order, evaluates #if/#ifdef/#elif with macro expansion, {@code defined} and __has_include,
+ * expands computed includes, and honours include guards and #pragma once. Where it cannot decide a
+ * condition exactly it follows every branch, so its answer is a superset of {@code gcc -M}.
+ * Parsed directives of each file are cached across scans.
+ */
+public final class IncludeProcessor {
+  private final Map<Path, SourceFile> parsed = new ConcurrentHashMap<>();
+
+  /** Every file the compile of {@code source} reads: the source, forced includes and all headers. */
+  public Set<Path> inputs(Path source, CompilerFlags flags, CompilerInfo info) {
+    Macros macros = new Macros();
+    for (String line : info.predefinedMacros().split("\n")) {
+      if (line.startsWith("#define ")) {
+        macros.define(line.substring(8));
+      }
+    }
+    for (String op : flags.macroOps()) {
+      String body = op.substring(1);
+      if (op.charAt(0) == 'U') {
+        macros.undef(body);
+      } else {
+        int eq = body.indexOf('=');
+        macros.define(eq < 0 ? body + " 1" : body.substring(0, eq) + " " + body.substring(eq + 1));
+      }
+    }
+    SearchPath search = SearchPath.of(flags, info);
+    Scan scan = new Scan(search, macros);
+    // gcc pre-includes <stdc-predef.h> from the system dirs unless told not to.
+    if (flags.args().stream().noneMatch(a -> a.equals("-ffreestanding") || a.startsWith("-nostdinc"))) {
+      SearchPath.Found predef = search.find("stdc-predef.h", true, source.getParent(), -1);
+      if (predef != null) {
+        scan.process(predef.path(), predef.index(), 0);
+      }
+    }
+    for (Path forced : flags.forcedIncludes()) {
+      scan.process(forced, -1, 0);
+    }
+    scan.process(source, -1, 0);
+    return scan.seen;
+  }
+
+  private SourceFile load(Path p) throws IOException {
+    SourceFile f = parsed.get(p);
+    if (f == null) {
+      f = SourceFile.read(p);
+      parsed.put(p, f);
+    }
+    return f;
+  }
+
+  /** One conditional level: is the current branch live, was a branch taken, is it undecidable. */
+  private static final class Frame {
+    final boolean parentActive;
+    boolean active;
+    boolean taken;
+    boolean unknown;
+
+    Frame(boolean parentActive, Condition.Value v) {
+      this.parentActive = parentActive;
+      set(v);
+    }
+
+    void set(Condition.Value v) {
+      unknown |= v == Condition.Value.UNKNOWN;
+      active = parentActive && (unknown || (!taken && v != Condition.Value.FALSE));
+      taken |= v == Condition.Value.TRUE;
+    }
+  }
+
+  private final class Scan {
+    final SearchPath path;
+    final Macros macros;
+    final Set<Path> seen = new LinkedHashSet<>();
+    final Set<Path> once = new HashSet<>();
+
+    Scan(SearchPath path, Macros macros) {
+      this.path = path;
+      this.macros = macros;
+    }
+
+    void process(Path file, int foundAt, int depth) {
+      Path norm = file.toAbsolutePath().normalize();
+      seen.add(norm);
+      if (once.contains(norm) || depth > 200) {
+        return;
+      }
+      SourceFile src;
+      try {
+        src = load(norm);
+      } catch (IOException e) {
+        return;
+      }
+      if (src.guard() != null && macros.defined(src.guard())) {
+        return;
+      }
+      Deque<Frame> frames = new ArrayDeque<>();
+      for (SourceFile.Directive d : src.directives()) {
+        boolean live = frames.isEmpty() || frames.peek().active;
+        switch (d.name()) {
+          case "if", "ifdef", "ifndef" -> frames.push(new Frame(live, live ? test(d, norm, foundAt) : Condition.Value.FALSE));
+          case "elif" -> {
+            if (!frames.isEmpty() && frames.peek().parentActive) {
+              Frame f = frames.peek();
+              f.set(f.unknown || f.taken ? Condition.Value.FALSE : test(d, norm, foundAt));
+            }
+          }
+          case "else" -> {
+            if (!frames.isEmpty()) {
+              Frame f = frames.peek();
+              f.set(f.taken ? Condition.Value.FALSE : Condition.Value.TRUE);
+            }
+          }
+          case "endif" -> {
+            if (!frames.isEmpty()) {
+              frames.pop();
+            }
+          }
+          default -> {
+            if (live) {
+              directive(d, norm, foundAt, depth);
+            }
+          }
+        }
+      }
+    }
+
+    private Condition.Value test(SourceFile.Directive d, Path file, int foundAt) {
+      String name = d.rest().split("[\\s(]", 2)[0];
+      return switch (d.name()) {
+        case "ifdef" -> macros.defined(name) ? Condition.Value.TRUE : Condition.Value.FALSE;
+        case "ifndef" -> macros.defined(name) ? Condition.Value.FALSE : Condition.Value.TRUE;
+        default -> Condition.evaluate(d.rest(), macros, spelled -> resolve(spelled, file, foundAt, false) != null);
+      };
+    }
+
+    private void directive(SourceFile.Directive d, Path file, int foundAt, int depth) {
+      switch (d.name()) {
+        case "define" -> macros.define(d.rest());
+        case "undef" -> macros.undef(d.rest().split("\\s+", 2)[0]);
+        case "pragma" -> {
+          if (d.rest().equals("once")) {
+            once.add(file);
+          }
+        }
+        case "include", "import", "include_next" -> {
+          SearchPath.Found found = resolve(d.rest(), file, foundAt, d.name().equals("include_next"));
+          if (found != null) {
+            if (d.name().equals("import")) {
+              Path n = found.path().toAbsolutePath().normalize();
+              if (seen.contains(n)) {
+                return;
+              }
+            }
+            process(found.path(), found.index(), depth + 1);
+          }
+        }
+        default -> { }
+      }
+    }
+
+    /** Resolves an #include operand: "x", <x>, or macros expanding to either. */
+    private SearchPath.Found resolve(String operand, Path includer, int foundAt, boolean next) {
+      String spelled = operand.strip();
+      if (!spelled.startsWith("\"") && !spelled.startsWith("<")) {
+        StringBuilder b = new StringBuilder();
+        List<Token> expanded = macros.expand(Lexer.tokens(spelled));
+        boolean angled = !expanded.isEmpty() && expanded.get(0).is("<");
+        for (Token t : expanded) {
+          b.append(t.text());
+          if (angled && t.is(">")) {
+            break;
+          }
+        }
+        spelled = b.toString();
+      }
+      boolean angled = spelled.startsWith("<");
+      int end = angled ? spelled.indexOf('>') : spelled.indexOf('"', 1);
+      if (spelled.length() < 2 || end < 1) {
+        return null;
+      }
+      return path.find(spelled.substring(1, end), angled, includer.getParent(), foundAt, next);
+    }
+  }
+}
