@@ -12,8 +12,19 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** The compile commands of a real workload (../shared/bench/workloads.sh), without building it. */
-record CompileCommands(Path cwd, List<String> argv) {
-  static final Path WORKLOADS = Path.of("..", "..", "shared", "bench", "workloads.sh").toAbsolutePath().normalize();
+public record CompileCommands(Path cwd, List<String> argv) {
+  static final Path WORKLOADS = findWorkloads();
+
+  /** ../shared/bench/workloads.sh, found from any directory of the checkout. */
+  private static Path findWorkloads() {
+    for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+      Path candidate = p.resolve("shared/bench/workloads.sh");
+      if (Files.exists(candidate)) {
+        return candidate;
+      }
+    }
+    throw new IllegalStateException("shared/bench/workloads.sh not found above " + Path.of("").toAbsolutePath());
+  }
   static final String BENCH_DIR = Path.of(System.getProperty("java.io.tmpdir"), "kiln-workloads").toString();
 
   static String run(Path dir, Map<String, String> env, String... cmd) throws Exception {
@@ -32,7 +43,7 @@ record CompileCommands(Path cwd, List<String> argv) {
   }
 
   /** lua 5.4: its Makefile's flags for every .c in src/. */
-  static List<CompileCommands> lua() throws Exception {
+  public static List<CompileCommands> lua() throws Exception {
     Path src = tree("lua").resolve("src");
     List<CompileCommands> out = new ArrayList<>();
     try (var files = Files.list(src)) {
@@ -45,7 +56,7 @@ record CompileCommands(Path cwd, List<String> argv) {
   }
 
   /** git 2.39: every compile `make -n` would run (generated headers are made first). */
-  static List<CompileCommands> git() throws Exception {
+  public static List<CompileCommands> git() throws Exception {
     Path top = tree("git");
     run(top, Map.of(), "make", "command-list.h", "config-list.h", "hook-list.h", "GIT-VERSION-FILE");
     List<CompileCommands> out = new ArrayList<>();
@@ -60,7 +71,7 @@ record CompileCommands(Path cwd, List<String> argv) {
   }
 
   /** ninja 1.11 (C++): CMake's compile database of a configured (not built) tree. */
-  static List<CompileCommands> ninja() throws Exception {
+  public static List<CompileCommands> ninja() throws Exception {
     Path src = tree("ninja");
     Path build = Path.of(BENCH_DIR, "ninja-compile-db");
     if (!Files.exists(build.resolve("compile_commands.json"))) {
