@@ -8,7 +8,7 @@ import dev.kiln.proto.goma.CommandSpec;
 import dev.kiln.proto.goma.ExecReq;
 import dev.kiln.proto.goma.ExecResp;
 import dev.kiln.proto.goma.FileBlob;
-import dev.kiln.worker.toolchain.CompilerProbe;
+import dev.kiln.toolchain.CompilerProbe;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

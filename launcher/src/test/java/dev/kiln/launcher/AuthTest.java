@@ -18,7 +18,7 @@ import dev.kiln.proto.goma.StoreFileReq;
 import dev.kiln.proto.goma.StoreFileResp;
 import dev.kiln.scheduler.auth.Access;
 import dev.kiln.scheduler.auth.Authenticator;
-import dev.kiln.worker.toolchain.CompilerProbe;
+import dev.kiln.toolchain.CompilerProbe;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;

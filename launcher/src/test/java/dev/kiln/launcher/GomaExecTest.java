@@ -14,7 +14,7 @@ import dev.kiln.proto.goma.LookupFileResp;
 import dev.kiln.proto.goma.RequesterInfo;
 import dev.kiln.proto.goma.StoreFileReq;
 import dev.kiln.proto.goma.StoreFileResp;
-import dev.kiln.worker.toolchain.CompilerProbe;
+import dev.kiln.toolchain.CompilerProbe;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -5,7 +5,7 @@ import dev.kiln.ac.ActionCache;
 import dev.kiln.cas.BlobStore;
 import dev.kiln.proto.events.Toolchain;
 import dev.kiln.proto.events.WorkerHeartbeat;
-import dev.kiln.worker.toolchain.CompilerProbe;
+import dev.kiln.toolchain.CompilerProbe;
 import dev.kiln.queue.ActionSource;
 import dev.kiln.state.ExecutionStateReader;
 import dev.kiln.state.WorkerRegistry;

@@ -127,7 +127,10 @@ public final class GomaCompile {
 
   static Command command(ExecReq req, GomaLayout layout, Toolchain toolchain) {
     Command.Builder c = Command.newBuilder().addArguments(toolchain.getPath());
-    c.addAllArguments(req.getArgList().subList(Math.min(1, req.getArgCount()), req.getArgCount()));
+    java.nio.file.Path cwd = java.nio.file.Path.of(req.getCwd()).normalize();
+    for (String arg : req.getArgList().subList(Math.min(1, req.getArgCount()), req.getArgCount())) {
+      c.addArguments(relocate(arg, cwd, layout.root()));
+    }
     Map<String, String> env = new TreeMap<>();
     env.put("PATH", "/usr/bin:/bin");
     for (String kv : req.getEnvList()) {
@@ -176,6 +179,29 @@ public final class GomaCompile {
       }
     }
     return out;
+  }
+
+  private static final java.util.regex.Pattern PATH_FLAG =
+      java.util.regex.Pattern.compile("^(-I|-iquote|-isystem|-idirafter|-include|-imacros|-o|-MF|-MT|-MQ|--sysroot=)(/.*)$");
+
+  /**
+   * The exec root is mounted elsewhere on the worker, so an absolute path into it (an argument, or
+   * the value of -I, -o, -MF, ...) is rewritten relative to the cwd. Paths outside it (the
+   * toolchain's) are left alone.
+   */
+  static String relocate(String arg, java.nio.file.Path cwd, java.nio.file.Path root) {
+    java.util.regex.Matcher m = PATH_FLAG.matcher(arg);
+    String prefix = m.matches() ? m.group(1) : "";
+    String path = m.matches() ? m.group(2) : arg;
+    if (!path.startsWith("/")) {
+      return arg;
+    }
+    java.nio.file.Path p = java.nio.file.Path.of(path).normalize();
+    if (!p.startsWith(root)) {
+      return arg;
+    }
+    String rel = cwd.relativize(p).toString();
+    return prefix + (rel.isEmpty() ? "." : rel);
   }
 
   /** Embedded content must hash to its key; otherwise the request is refused before anything is stored. */

@@ -1,4 +1,4 @@
-package dev.kiln.worker.toolchain;
+package dev.kiln.toolchain;
 
 import dev.kiln.common.Hashing;
 import dev.kiln.proto.events.Toolchain;
@@ -16,7 +16,8 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Finds the C/C++ compilers a worker carries and describes them the way Goma's CommandSpec does:
+ * Finds C/C++ compilers and describes them the way Goma's CommandSpec does (workers announce
+ * theirs; kiln-cc describes the client's so the farm can match it):
  * name, version as {@code <dumpversion>[<first line of --version, program name stripped>]},
  * target ({@code -dumpmachine}), and the SHA-256 and size of the real binary (symlinks resolved).
  */
@@ -35,7 +36,8 @@ public final class CompilerProbe {
     return out;
   }
 
-  static Optional<Toolchain> describe(String name, Path binary) {
+  /** Describes the compiler at {@code binary} (called as {@code name}), if it answers. */
+  public static Optional<Toolchain> describe(String name, Path binary) {
     try {
       Path real = binary.toRealPath();
       String version = run(binary, "-dumpversion").trim();

@@ -1,4 +1,4 @@
-package dev.kiln.worker.toolchain;
+package dev.kiln.toolchain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

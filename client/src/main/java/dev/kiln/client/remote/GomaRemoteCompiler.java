@@ -1,0 +1,166 @@
+package dev.kiln.client.remote;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.kiln.client.cxx.CompilerFlags;
+import dev.kiln.client.cxx.CompilerInfo;
+import dev.kiln.client.cxx.IncludeProcessor;
+import dev.kiln.common.Hashing;
+import dev.kiln.proto.events.Toolchain;
+import dev.kiln.proto.goma.CommandSpec;
+import dev.kiln.proto.goma.ExecReq;
+import dev.kiln.proto.goma.ExecResp;
+import dev.kiln.proto.goma.ExecResult;
+import dev.kiln.proto.goma.FileBlob;
+import dev.kiln.proto.goma.LookupFileReq;
+import dev.kiln.proto.goma.LookupFileResp;
+import dev.kiln.proto.goma.RequesterInfo;
+import dev.kiln.toolchain.CompilerProbe;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * kiln-cc's remote path: one gcc/clang compile sent to the farm over the Goma protocol. It parses
+ * the command line, lists the inputs with Kiln's include processor (system headers are left to
+ * the farm's matching toolchain), describes the compiler so the farm runs the same binary, sends
+ * /e (re-sending whatever the farm reports missing), and writes each output atomically (a
+ * temporary file renamed into place: never a partial or wrong object).
+ */
+public final class GomaRemoteCompiler {
+  private static final int MAX_TRIES = 4;
+  private static final Set<String> SYSTEM_DIRS = Set.of("/usr/", "/lib/", "/lib64/", "/lib32/", "/bin/", "/sbin/", "/etc/");
+
+  private final URI farm;
+  private final HttpClient http;
+  private final IncludeProcessor scanner;
+  private final CompilerInfo.Cache infos;
+  private final Map<String, Toolchain> compilers = new ConcurrentHashMap<>();
+
+  public GomaRemoteCompiler(URI farm, HttpClient http, IncludeProcessor scanner, CompilerInfo.Cache infos) {
+    this.farm = farm;
+    this.http = http;
+    this.scanner = scanner;
+    this.infos = infos;
+  }
+
+  public CompileResult compile(java.util.List<String> argv, Path cwd) throws NotRemotable, IOException, InterruptedException {
+    CompilerFlags flags = CompilerFlags.parse(argv, cwd);
+    if (flags.mode() != CompilerFlags.Mode.COMPILE || flags.inputs().size() != 1 || flags.output() == null) {
+      throw new NotRemotable("not a single-source compile with -c and -o");
+    }
+    Toolchain compiler = identify(argv.get(0));
+    Set<Path> inputs = scanner.inputs(flags.inputs().get(0), flags, infos.get(argv.get(0), flags.isCxx(), flags.infoFlags()));
+    ExecReq.Builder req = ExecReq.newBuilder()
+        .setCommandSpec(CommandSpec.newBuilder().setName(compiler.getName()).setVersion(compiler.getVersion()).setTarget(compiler.getTarget())
+            .setBinaryHash(ByteString.copyFromUtf8(compiler.getBinarySha256())).setLocalCompilerPath(compiler.getPath()))
+        .addAllArg(argv).setCwd(cwd.toString()).addExpectedOutputFiles(cwd.relativize(flags.output()).toString())
+        .setRequesterInfo(RequesterInfo.newBuilder().setCompilerProxyId("kiln-cc/" + UUID.randomUUID()).setPathStyle(RequesterInfo.PathStyle.POSIX_STYLE));
+    for (Path in : inputs) {
+      String abs = in.toString();
+      if (SYSTEM_DIRS.stream().noneMatch(abs::startsWith)) {
+        FileBlob blob = fileBlob(Files.readAllBytes(in));
+        String name = in.startsWith(cwd) ? cwd.relativize(in).toString() : abs;
+        req.addInput(ExecReq.Input.newBuilder().setFilename(name).setHashKey(Hashing.sha256Hex(blob.toByteArray())).setContent(blob));
+      }
+    }
+    ExecResp resp = send(req.build());
+    for (int tries = 1; !resp.getMissingInputList().isEmpty() && tries < MAX_TRIES; tries++) {
+      resp = send(req.build());
+    }
+    if (resp.getError() == ExecResp.ExecError.BAD_REQUEST || resp.getErrorMessageCount() > 0 || !resp.getMissingInputList().isEmpty()) {
+      throw new NotRemotable("farm refused: " + String.join("; ", resp.getErrorMessageList()) + resp.getMissingInputList());
+    }
+    ExecResult result = resp.getResult();
+    if (result.getExitStatus() == 0) {
+      for (ExecResult.Output out : result.getOutputList()) {
+        writeAtomically(cwd.resolve(out.getFilename()), content(out.getBlob()), out.getIsExecutable());
+      }
+    }
+    return new CompileResult(result.getExitStatus(), result.getStdoutBuffer().toByteArray(), result.getStderrBuffer().toByteArray(),
+        resp.getCacheHit() != ExecResp.CacheSource.NO_CACHE);
+  }
+
+  private Toolchain identify(String compiler) throws NotRemotable {
+    Toolchain t = compilers.computeIfAbsent(compiler, c -> {
+      Path p = Path.of(c);
+      Path found = p.isAbsolute() ? p : which(c);
+      return found == null ? Toolchain.getDefaultInstance()
+          : CompilerProbe.describe(p.getFileName().toString(), found).orElse(Toolchain.getDefaultInstance());
+    });
+    if (t.getBinarySha256().isEmpty()) {
+      throw new NotRemotable("compiler " + compiler + " not found or not a gcc/clang");
+    }
+    return t;
+  }
+
+  private ExecResp send(ExecReq req) throws IOException, InterruptedException {
+    HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(farm.resolve("/cxx-compiler-service/e"))
+        .header("Content-Type", "binary/x-protocol-buffer").POST(HttpRequest.BodyPublishers.ofByteArray(req.toByteArray())).build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+    if (r.statusCode() != 200) {
+      throw new IOException("farm answered HTTP " + r.statusCode());
+    }
+    return ExecResp.parseFrom(r.body());
+  }
+
+  private byte[] content(FileBlob blob) throws IOException, InterruptedException {
+    if (blob.getBlobType() == FileBlob.BlobType.FILE) {
+      return blob.getContent().toByteArray();
+    }
+    LookupFileReq.Builder lookup = LookupFileReq.newBuilder().addAllHashKey(blob.getHashKeyList());
+    HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(farm.resolve("/cxx-compiler-service/l"))
+        .POST(HttpRequest.BodyPublishers.ofByteArray(lookup.build().toByteArray())).build(), HttpResponse.BodyHandlers.ofByteArray());
+    LookupFileResp chunks;
+    try {
+      chunks = LookupFileResp.parseFrom(r.body());
+    } catch (InvalidProtocolBufferException e) {
+      throw new IOException("bad /l answer", e);
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    for (FileBlob c : chunks.getBlobList()) {
+      if (c.getBlobType() != FileBlob.BlobType.FILE_CHUNK || c.getOffset() != out.size()) {
+        throw new IOException("output chunk missing or out of order");
+      }
+      out.writeBytes(c.getContent().toByteArray());
+    }
+    if (out.size() != blob.getFileSize()) {
+      throw new IOException("output is " + out.size() + " bytes, expected " + blob.getFileSize());
+    }
+    return out.toByteArray();
+  }
+
+  static FileBlob fileBlob(byte[] data) {
+    return FileBlob.newBuilder().setBlobType(FileBlob.BlobType.FILE).setFileSize(data.length).setContent(ByteString.copyFrom(data)).build();
+  }
+
+  static void writeAtomically(Path target, byte[] data, boolean executable) throws IOException {
+    Files.createDirectories(target.getParent());
+    Path tmp = target.resolveSibling("." + target.getFileName() + ".kiln-" + UUID.randomUUID());
+    Files.write(tmp, data);
+    if (executable) {
+      tmp.toFile().setExecutable(true);
+    }
+    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  private static Path which(String name) {
+    for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
+      Path p = Path.of(dir, name);
+      if (Files.isExecutable(p)) {
+        return p;
+      }
+    }
+    return null;
+  }
+}

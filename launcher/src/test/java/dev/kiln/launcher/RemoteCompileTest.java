@@ -1,0 +1,62 @@
+package dev.kiln.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kiln.client.cxx.CompileCommands;
+import dev.kiln.client.cxx.CompilerInfo;
+import dev.kiln.client.cxx.IncludeProcessor;
+import dev.kiln.client.remote.CompileResult;
+import dev.kiln.client.remote.GomaRemoteCompiler;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * kiln-cc's remote path on a real C project: every lua 5.4 translation unit compiled through the
+ * farm (include processor, Goma /e, sandboxed gcc on a worker) gives an object byte-identical to a
+ * local gcc compile; compiling everything again is all cache hits.
+ */
+@Timeout(value = 15, unit = TimeUnit.MINUTES)
+class RemoteCompileTest {
+  @Test
+  void luaObjectsAreByteIdenticalToLocalOnesAndTheSecondRoundIsAllHits() throws Exception {
+    List<CompileCommands> units = CompileCommands.lua();
+    Path remoteOut = Files.createTempDirectory("kiln-remote-objs");
+    Path localOut = Files.createTempDirectory("kiln-local-objs");
+    try (EmbeddedFarm farm = FarmFixture.start(1, 2, Duration.ofSeconds(30))) {
+      GomaRemoteCompiler cc = new GomaRemoteCompiler(URI.create("http://127.0.0.1:" + farm.port()),
+          HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build(), new IncludeProcessor(), new CompilerInfo.Cache());
+      for (int round = 0; round < 2; round++) {
+        int hits = 0;
+        for (CompileCommands u : units) {
+          String unit = u.argv().get(u.argv().size() - 1);
+          String obj = unit.replace(".c", ".o");
+          List<String> argv = new ArrayList<>(u.argv());
+          argv.addAll(List.of("-o", remoteOut.resolve(obj).toString()));
+          CompileResult r = cc.compile(argv, u.cwd());
+          assertThat(r.exitStatus()).as(unit + ": " + new String(r.stderr())).isZero();
+          hits += r.cacheHit() ? 1 : 0;
+          if (round == 0) {
+            List<String> local = new ArrayList<>(u.argv());
+            local.addAll(List.of("-o", localOut.resolve(obj).toString()));
+            Process p = new ProcessBuilder(local).directory(u.cwd().toFile()).redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            assertThat(p.waitFor()).isZero();
+            assertThat(Files.readAllBytes(remoteOut.resolve(obj))).as(obj).isEqualTo(Files.readAllBytes(localOut.resolve(obj)));
+          }
+        }
+        System.out.printf("round %d: %d TUs, %d cache hits%n", round + 1, units.size(), hits);
+        if (round == 1) {
+          assertThat(hits).isEqualTo(units.size());
+        }
+      }
+    }
+  }
+}
