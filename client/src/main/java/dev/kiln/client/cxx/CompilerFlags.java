@@ -77,6 +77,12 @@ public record CompilerFlags(
         }
       }
     }
+    if (output == null && (mode == Mode.COMPILE || mode == Mode.ASSEMBLE) && inputs.size() == 1) {
+      // gcc's default: <basename>.o (or .s) in the cwd
+      String base = inputs.get(0).getFileName().toString();
+      int dot = base.lastIndexOf('.');
+      output = cwd.resolve((dot > 0 ? base.substring(0, dot) : base) + (mode == Mode.COMPILE ? ".o" : ".s"));
+    }
     return new CompilerFlags(mode, inputs, output, quote, include, system, after, forced, macros, language, std, args);
   }
 

@@ -57,7 +57,7 @@ public final class GomaRemoteCompiler {
   public CompileResult compile(java.util.List<String> argv, Path cwd) throws NotRemotable, IOException, InterruptedException {
     CompilerFlags flags = CompilerFlags.parse(argv, cwd);
     if (flags.mode() != CompilerFlags.Mode.COMPILE || flags.inputs().size() != 1 || flags.output() == null) {
-      throw new NotRemotable("not a single-source compile with -c and -o");
+      throw new NotRemotable("not a single-source compile with -c and -o", false);
     }
     Toolchain compiler = identify(argv.get(0));
     Set<Path> inputs = scanner.inputs(flags.inputs().get(0), flags, infos.get(argv.get(0), flags.isCxx(), flags.infoFlags()));
@@ -79,7 +79,7 @@ public final class GomaRemoteCompiler {
       resp = send(req.build());
     }
     if (resp.getError() == ExecResp.ExecError.BAD_REQUEST || resp.getErrorMessageCount() > 0 || !resp.getMissingInputList().isEmpty()) {
-      throw new NotRemotable("farm refused: " + String.join("; ", resp.getErrorMessageList()) + resp.getMissingInputList());
+      throw new NotRemotable("farm refused: " + String.join("; ", resp.getErrorMessageList()) + resp.getMissingInputList(), true);
     }
     ExecResult result = resp.getResult();
     if (result.getExitStatus() == 0) {
@@ -99,7 +99,7 @@ public final class GomaRemoteCompiler {
           : CompilerProbe.describe(p.getFileName().toString(), found).orElse(Toolchain.getDefaultInstance());
     });
     if (t.getBinarySha256().isEmpty()) {
-      throw new NotRemotable("compiler " + compiler + " not found or not a gcc/clang");
+      throw new NotRemotable("compiler " + compiler + " not found or not a gcc/clang", false);
     }
     return t;
   }

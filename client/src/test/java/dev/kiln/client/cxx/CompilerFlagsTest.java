@@ -29,6 +29,11 @@ class CompilerFlagsTest {
   }
 
   @Test
+  void compileWithoutOutputWritesTheBasenameDotOInTheCwd() {
+    assertThat(CompilerFlags.parse(List.of("gcc", "-c", "src/lvm.c"), cwd).output()).isEqualTo(cwd.resolve("lvm.o"));
+  }
+
+  @Test
   void otherModesAndLanguages() {
     assertThat(CompilerFlags.parse(List.of("gcc", "-E", "x.c"), cwd).mode()).isEqualTo(CompilerFlags.Mode.PREPROCESS);
     assertThat(CompilerFlags.parse(List.of("gcc", "-S", "x.c"), cwd).mode()).isEqualTo(CompilerFlags.Mode.ASSEMBLE);
