@@ -57,6 +57,22 @@ class RemoteCompileTest {
           assertThat(hits).isEqualTo(units.size());
         }
       }
+
+      // Dependency files come back too, identical to a local compile's (relative paths, as make uses).
+      Path copy = Files.createTempDirectory("kiln-lua-copy");
+      try (var files = Files.list(units.get(0).cwd())) {
+        for (Path f : files.filter(p -> p.toString().endsWith(".c") || p.toString().endsWith(".h")).toList()) {
+          Files.copy(f, copy.resolve(f.getFileName()));
+        }
+      }
+      List<String> withDeps = List.of("gcc", "-std=gnu99", "-O2", "-DLUA_USE_LINUX", "-MMD", "-MF", "deps/lvm.d", "-c", "lvm.c", "-o", "obj/lvm.o");
+      assertThat(cc.compile(withDeps, copy).exitStatus()).isZero();
+      String remoteDeps = Files.readString(copy.resolve("deps/lvm.d"));
+      Files.delete(copy.resolve("deps/lvm.d"));
+      Process p = new ProcessBuilder(withDeps).directory(copy.toFile()).redirectErrorStream(true).start();
+      p.getInputStream().readAllBytes();
+      assertThat(p.waitFor()).isZero();
+      assertThat(remoteDeps).isEqualTo(Files.readString(copy.resolve("deps/lvm.d"))).contains("lvm.c").contains("lvm.h");
     }
   }
 }

@@ -9,12 +9,13 @@ import java.util.List;
 
 /**
  * A gcc/clang command line, parsed for what a remote compile needs: the mode, inputs and output,
+ * the dependency file (-MD/-MMD, with -MF or the default name),
  * the include search flags (-I, -iquote, -isystem, -idirafter, --sysroot), forced includes
  * (-include, -imacros), macro flags (-D, -U, in order), the language (-x) and standard (-std),
  * and the response files (@file) expanded. Paths are resolved against the cwd.
  */
 public record CompilerFlags(
-    Mode mode, List<Path> inputs, Path output, List<Path> quoteDirs, List<Path> includeDirs, List<Path> systemDirs,
+    Mode mode, List<Path> inputs, Path output, Path depfile, List<Path> quoteDirs, List<Path> includeDirs, List<Path> systemDirs,
     List<Path> afterDirs, List<Path> forcedIncludes, List<String> macroOps, String language, String std, List<String> args) {
 
   /** What the invocation does; only COMPILE and ASSEMBLE (and PREPROCESS) are remote candidates. */
@@ -33,6 +34,8 @@ public record CompilerFlags(
     List<String> macros = new ArrayList<>();
     String language = null;
     String std = null;
+    Path depfile = null;
+    boolean writesDeps = false;
     for (int i = 1; i < args.size(); i++) {
       String a = args.get(i);
       String next = i + 1 < args.size() ? args.get(i + 1) : null;
@@ -55,6 +58,7 @@ public record CompilerFlags(
             case "-D" -> macros.add("D" + next);
             case "-U" -> macros.add("U" + next);
             case "-x" -> language = next;
+            case "-MF" -> depfile = cwd.resolve(next);
             default -> { }
           }
         }
@@ -67,6 +71,10 @@ public record CompilerFlags(
             macros.add("U" + a.substring(2));
           } else if (a.startsWith("-o") && a.length() > 2) {
             output = cwd.resolve(a.substring(2));
+          } else if (a.equals("-MD") || a.equals("-MMD")) {
+            writesDeps = true;
+          } else if (a.startsWith("-MF") && a.length() > 3) {
+            depfile = cwd.resolve(a.substring(3));
           } else if (a.startsWith("-std=")) {
             std = a.substring(5);
           } else if (a.startsWith("-x") && a.length() > 2) {
@@ -83,7 +91,14 @@ public record CompilerFlags(
       int dot = base.lastIndexOf('.');
       output = cwd.resolve((dot > 0 ? base.substring(0, dot) : base) + (mode == Mode.COMPILE ? ".o" : ".s"));
     }
-    return new CompilerFlags(mode, inputs, output, quote, include, system, after, forced, macros, language, std, args);
+    if (writesDeps && depfile == null && output != null) {
+      // -MD/-MMD without -MF: the object's name with .d
+      String o = output.getFileName().toString();
+      int dot = o.lastIndexOf('.');
+      depfile = output.resolveSibling((dot > 0 ? o.substring(0, dot) : o) + ".d");
+    }
+    return new CompilerFlags(mode, inputs, output, writesDeps ? depfile : null, quote, include, system, after, forced, macros, language,
+        std, args);
   }
 
   /**

@@ -66,6 +66,9 @@ public final class GomaRemoteCompiler {
             .setBinaryHash(ByteString.copyFromUtf8(compiler.getBinarySha256())).setLocalCompilerPath(compiler.getPath()))
         .addAllArg(argv).setCwd(cwd.toString()).addExpectedOutputFiles(cwd.relativize(flags.output()).toString())
         .setRequesterInfo(RequesterInfo.newBuilder().setCompilerProxyId("kiln-cc/" + UUID.randomUUID()).setPathStyle(RequesterInfo.PathStyle.POSIX_STYLE));
+    if (flags.depfile() != null) {
+      req.addExpectedOutputFiles(cwd.relativize(flags.depfile()).toString());
+    }
     for (Path in : inputs) {
       String abs = in.toString();
       if (SYSTEM_DIRS.stream().noneMatch(abs::startsWith)) {

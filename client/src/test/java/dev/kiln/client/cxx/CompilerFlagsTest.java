@@ -29,6 +29,14 @@ class CompilerFlagsTest {
   }
 
   @Test
+  void dependencyFiles() {
+    assertThat(CompilerFlags.parse(List.of("gcc", "-c", "-MMD", "-MF", ".depend/x.o.d", "-o", "x.o", "x.c"), cwd).depfile())
+        .isEqualTo(cwd.resolve(".depend/x.o.d"));
+    assertThat(CompilerFlags.parse(List.of("gcc", "-c", "-MD", "-o", "obj/x.o", "x.c"), cwd).depfile()).isEqualTo(cwd.resolve("obj/x.d"));
+    assertThat(CompilerFlags.parse(List.of("gcc", "-c", "-o", "x.o", "x.c"), cwd).depfile()).isNull();
+  }
+
+  @Test
   void compileWithoutOutputWritesTheBasenameDotOInTheCwd() {
     assertThat(CompilerFlags.parse(List.of("gcc", "-c", "src/lvm.c"), cwd).output()).isEqualTo(cwd.resolve("lvm.o"));
   }
