@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# bench/kiln-cc-hit.sh [N] - a cache hit as the build tool sees it (process start to exit) for one
+# lua TU (lvm.c): `kiln-cc gcc -c` (wrapper + proxy, farm cache hit) vs a warm local `ccache gcc -c`
+# vs plain `gcc -c`; N runs each, median and p90. Starts `bin/kiln up` and `bin/kiln proxy`.
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+n=${1:-50}
+port=${PORT:-5079}; pport=${PROXY_PORT:-8089}
+tmp=$(mktemp -d /tmp/kiln-bench-hit.XXXXXX)
+export BENCH_DIR=${BENCH_DIR:-/tmp/kiln-workloads}
+src=$(bash "$root/../shared/bench/workloads.sh" dir lua)/src
+cp "$src"/*.c "$src"/*.h "$tmp/"
+"$root/bin/kiln" up --port "$port" --workers 1 --data-dir "$tmp/farm" > "$tmp/farm.log" 2>&1 & farm=$!
+KILN_SERVER=127.0.0.1:$port "$root/bin/kiln" proxy --port "$pport" --server "127.0.0.1:$port" > "$tmp/proxy.log" 2>&1 & proxy=$!
+trap 'kill $farm $proxy 2>/dev/null; wait 2>/dev/null || true' EXIT
+for _ in $(seq 120); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && curl -sf "http://127.0.0.1:$pport/healthz" >/dev/null && break; sleep 1; done
+cd "$tmp"
+args=(gcc -std=gnu99 -O2 -DLUA_USE_LINUX -c lvm.c -o lvm.o)
+export KILN_PROXY_PORT=$pport KILN_NO_AUTOSTART=1 CCACHE_DIR=$tmp/ccache
+"$root/bin/kiln-cc" "${args[@]}"; ccache "${args[@]}"          # fill both caches
+time_ms() { local s e; s=$(date +%s%N); "$@" >/dev/null 2>&1; e=$(date +%s%N); echo $(( (e - s) / 1000 )); }
+stats() { sort -n | awk '{a[NR]=$1} END {printf "%.1f / %.1f", a[int((NR+1)/2)]/1000, a[int(NR*0.9)]/1000}'; }
+for variant in kiln-cc ccache plain; do
+  samples=()
+  for _ in $(seq "$n"); do
+    case $variant in
+      kiln-cc) samples+=("$(time_ms "$root/bin/kiln-cc" "${args[@]}")") ;;
+      ccache) samples+=("$(time_ms ccache "${args[@]}")") ;;
+      plain) samples+=("$(time_ms "${args[@]}")") ;;
+    esac
+  done
+  printf '%s\n' "${samples[@]}" | stats > "$tmp/$variant.txt"
+done
+echo "machine: $(nproc) cores, $(gcc --version | head -1), $(ccache --version | head -1)"
+echo "| variant (lua lvm.c, -O2) | p50 / p90 ms |"
+echo "|---|---|"
+echo "| kiln-cc (bash wrapper + proxy), farm cache hit | $(cat "$tmp/kiln-cc.txt") |"
+echo "| ccache, warm local hit | $(cat "$tmp/ccache.txt") |"
+echo "| plain gcc -c | $(cat "$tmp/plain.txt") |"
+curl -s "http://127.0.0.1:$pport/statz?format=json"
