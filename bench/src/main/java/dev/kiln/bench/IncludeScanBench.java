@@ -4,7 +4,6 @@ import dev.kiln.client.cxx.CompileCommands;
 import dev.kiln.client.cxx.CompilerFlags;
 import dev.kiln.client.cxx.CompilerInfo;
 import dev.kiln.client.cxx.IncludeProcessor;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -52,16 +51,7 @@ public final class IncludeScanBench {
   }
 
   private static void gccM(CompileCommands c) throws Exception {
-    List<String> cmd = new ArrayList<>();
-    for (int i = 0; i < c.argv().size(); i++) {
-      String a = c.argv().get(i);
-      if (a.equals("-o") || a.equals("-MF") || a.equals("-MQ") || a.equals("-MT")) {
-        i++;
-      } else if (!a.equals("-c") && !a.equals("-MMD") && !a.equals("-MD") && !a.equals("-MP")) {
-        cmd.add(a);
-      }
-    }
-    cmd.add(1, "-M");
+    List<String> cmd = c.gccMCommand();
     Process p = new ProcessBuilder(cmd).directory(c.cwd().toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
     p.waitFor();
   }

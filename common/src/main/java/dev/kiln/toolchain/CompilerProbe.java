@@ -1,5 +1,6 @@
 package dev.kiln.toolchain;
 
+import dev.kiln.common.Executables;
 import dev.kiln.common.Hashing;
 import dev.kiln.proto.events.Toolchain;
 import java.io.IOException;
@@ -31,7 +32,7 @@ public final class CompilerProbe {
   public static List<Toolchain> probe(String path) {
     List<Toolchain> out = new ArrayList<>();
     for (String name : NAMES) {
-      findOnPath(name, path).flatMap(p -> describe(name, p)).ifPresent(out::add);
+      Executables.find(name, path).flatMap(p -> describe(name, p)).ifPresent(out::add);
     }
     return out;
   }
@@ -89,15 +90,5 @@ public final class CompilerProbe {
       }
     }
     return Hashing.hex(md.digest());
-  }
-
-  private static Optional<Path> findOnPath(String name, String path) {
-    for (String dir : path.split(":")) {
-      Path p = Path.of(dir.isEmpty() ? "." : dir, name);
-      if (Files.isExecutable(p) && !Files.isDirectory(p)) {
-        return Optional.of(p);
-      }
-    }
-    return Optional.empty();
   }
 }

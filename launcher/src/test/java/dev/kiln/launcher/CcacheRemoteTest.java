@@ -32,16 +32,16 @@ class CcacheRemoteTest {
       env.put("CCACHE_REMOTE_ONLY", "true");
       env.put("BENCH_DIR", Path.of(System.getProperty("java.io.tmpdir"), "kiln-workloads").toString());
 
-      run(env, "bash", WORKLOADS.toString(), "clean", "lua", "ccache");
-      run(env, "ccache", "-z");
-      run(env, "bash", WORKLOADS.toString(), "build", "lua", "2", "ccache");
+      Commands.run(env, "bash", WORKLOADS.toString(), "clean", "lua", "ccache");
+      Commands.run(env, "ccache", "-z");
+      Commands.run(env, "bash", WORKLOADS.toString(), "build", "lua", "2", "ccache");
       Map<String, Long> first = stats(env);
       System.out.println("ccache first build: " + first);
       assertThat(first.get("remote_storage_miss")).isPositive();
 
-      run(env, "ccache", "-z");
-      run(env, "bash", WORKLOADS.toString(), "clean", "lua", "ccache");
-      run(env, "bash", WORKLOADS.toString(), "build", "lua", "2", "ccache");
+      Commands.run(env, "ccache", "-z");
+      Commands.run(env, "bash", WORKLOADS.toString(), "clean", "lua", "ccache");
+      Commands.run(env, "bash", WORKLOADS.toString(), "build", "lua", "2", "ccache");
       Map<String, Long> second = stats(env);
       System.out.println("ccache second build: " + second);
       assertThat(second.get("remote_storage_hit")).isEqualTo(first.get("remote_storage_miss"));
@@ -51,19 +51,9 @@ class CcacheRemoteTest {
     }
   }
 
-  private static String run(Map<String, String> env, String... cmd) throws Exception {
-    ProcessBuilder pb = new ProcessBuilder(List.of(cmd)).redirectErrorStream(true);
-    pb.environment().putAll(env);
-    Process p = pb.start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(15, TimeUnit.MINUTES)).isTrue();
-    assertThat(p.exitValue()).as(String.join(" ", cmd) + ":\n" + out).isZero();
-    return out;
-  }
-
   private static Map<String, Long> stats(Map<String, String> env) throws Exception {
     Map<String, Long> m = new HashMap<>();
-    for (String line : run(env, "ccache", "--print-stats").split("\n")) {
+    for (String line : Commands.run(env, "ccache", "--print-stats").split("\n")) {
       String[] kv = line.trim().split("\\s+");
       if (kv.length == 2 && kv[1].matches("\\d+")) {
         m.put(kv[0], Long.parseLong(kv[1]));

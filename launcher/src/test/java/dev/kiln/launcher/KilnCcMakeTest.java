@@ -42,14 +42,14 @@ class KilnCcMakeTest {
       int port = proxy.listen("127.0.0.1", 0).toCompletionStage().toCompletableFuture().join();
       Map<String, String> env = new HashMap<>(Map.of("KILN_PROXY_PORT", Integer.toString(port), "KILN_NO_AUTOSTART", "1",
           "BENCH_DIR", Path.of(System.getProperty("java.io.tmpdir"), "kiln-workloads").toString()));
-      Path src = Path.of(run(env, "bash", WORKLOADS.toString(), "dir", "lua").trim(), "src");
+      Path src = Path.of(Commands.run(env, "bash", WORKLOADS.toString(), "dir", "lua").trim(), "src");
 
-      run(env, "bash", WORKLOADS.toString(), "clean", "lua");
-      run(env, "bash", WORKLOADS.toString(), "build", "lua", "2");
+      Commands.run(env, "bash", WORKLOADS.toString(), "clean", "lua");
+      Commands.run(env, "bash", WORKLOADS.toString(), "build", "lua", "2");
       Map<String, byte[]> local = objects(src);
 
-      run(env, "bash", WORKLOADS.toString(), "clean", "lua");
-      run(env, "bash", WORKLOADS.toString(), "build", "lua", "8", KILN_CC.toString());
+      Commands.run(env, "bash", WORKLOADS.toString(), "clean", "lua");
+      Commands.run(env, "bash", WORKLOADS.toString(), "build", "lua", "8", KILN_CC.toString());
       Map<String, Long> first = counters(port);
       System.out.println("kiln-cc lua build: " + first);
       assertThat(first.get("remote")).isEqualTo(local.size());
@@ -58,11 +58,11 @@ class KilnCcMakeTest {
       Map<String, byte[]> remote = objects(src);
       assertThat(remote.keySet()).isEqualTo(local.keySet());
       remote.forEach((name, bytes) -> assertThat(bytes).as(name).isEqualTo(local.get(name)));
-      assertThat(run(env, src.resolve("lua").toString(), "-v")).startsWith("Lua 5.4");
-      assertThat(run(env, src.resolve("lua").toString(), "-e", "print(6*7)").trim()).isEqualTo("42");
+      assertThat(Commands.run(env, src.resolve("lua").toString(), "-v")).startsWith("Lua 5.4");
+      assertThat(Commands.run(env, src.resolve("lua").toString(), "-e", "print(6*7)").trim()).isEqualTo("42");
 
-      run(env, "bash", WORKLOADS.toString(), "clean", "lua");
-      run(env, "bash", WORKLOADS.toString(), "build", "lua", "8", KILN_CC.toString());
+      Commands.run(env, "bash", WORKLOADS.toString(), "clean", "lua");
+      Commands.run(env, "bash", WORKLOADS.toString(), "build", "lua", "8", KILN_CC.toString());
       Map<String, Long> second = counters(port);
       System.out.println("kiln-cc lua rebuild: " + second);
       assertThat(second.get("cache_hit") - first.get("cache_hit")).isEqualTo(local.size());
@@ -97,13 +97,4 @@ class KilnCcMakeTest {
     return m;
   }
 
-  private static String run(Map<String, String> env, String... cmd) throws Exception {
-    ProcessBuilder pb = new ProcessBuilder(List.of(cmd)).redirectErrorStream(true);
-    pb.environment().putAll(env);
-    Process p = pb.start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(15, TimeUnit.MINUTES)).isTrue();
-    assertThat(p.exitValue()).as(String.join(" ", cmd) + "\n" + out).isZero();
-    return out;
-  }
 }

@@ -1,5 +1,6 @@
 package dev.kiln.client.cxx;
 
+import dev.kiln.common.Executables;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -25,7 +26,7 @@ public record CompilerInfo(List<Path> systemIncludeDirs, String predefinedMacros
       Path p = Path.of(compiler);
       long mtime;
       try {
-        mtime = java.nio.file.Files.getLastModifiedTime(p.isAbsolute() ? p : which(compiler)).toMillis();
+        mtime = java.nio.file.Files.getLastModifiedTime(p.isAbsolute() ? p : Executables.find(compiler).orElse(p)).toMillis();
       } catch (IOException e) {
         mtime = -1;
       }
@@ -72,15 +73,5 @@ public record CompilerInfo(List<Path> systemIncludeDirs, String predefinedMacros
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
-  }
-
-  private static Path which(String name) {
-    for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
-      Path p = Path.of(dir, name);
-      if (java.nio.file.Files.isExecutable(p)) {
-        return p;
-      }
-    }
-    return Path.of(name);
   }
 }

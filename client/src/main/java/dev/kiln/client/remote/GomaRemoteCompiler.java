@@ -5,6 +5,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import dev.kiln.client.cxx.CompilerFlags;
 import dev.kiln.client.cxx.CompilerInfo;
 import dev.kiln.client.cxx.IncludeProcessor;
+import dev.kiln.common.Executables;
 import dev.kiln.common.Hashing;
 import dev.kiln.proto.events.Toolchain;
 import dev.kiln.proto.goma.CommandSpec;
@@ -97,7 +98,7 @@ public final class GomaRemoteCompiler {
   private Toolchain identify(String compiler) throws NotRemotable {
     Toolchain t = compilers.computeIfAbsent(compiler, c -> {
       Path p = Path.of(c);
-      Path found = p.isAbsolute() ? p : which(c);
+      Path found = p.isAbsolute() ? p : Executables.find(c).orElse(null);
       return found == null ? Toolchain.getDefaultInstance()
           : CompilerProbe.describe(p.getFileName().toString(), found).orElse(Toolchain.getDefaultInstance());
     });
@@ -155,15 +156,5 @@ public final class GomaRemoteCompiler {
       tmp.toFile().setExecutable(true);
     }
     Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-  }
-
-  private static Path which(String name) {
-    for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
-      Path p = Path.of(dir, name);
-      if (Files.isExecutable(p)) {
-        return p;
-      }
-    }
-    return null;
   }
 }

@@ -94,6 +94,21 @@ public record CompileCommands(Path cwd, List<String> argv) {
     return out;
   }
 
+  /** This compile as {@code gcc -M}: -M instead of -c, without output and dependency-file flags. */
+  public List<String> gccMCommand() {
+    List<String> cmd = new ArrayList<>();
+    for (int i = 0; i < argv.size(); i++) {
+      String a = argv.get(i);
+      if (a.equals("-o") || a.equals("-MF") || a.equals("-MQ") || a.equals("-MT")) {
+        i++;
+      } else if (!a.equals("-c") && !a.equals("-MMD") && !a.equals("-MD") && !a.equals("-MP")) {
+        cmd.add(a);
+      }
+    }
+    cmd.add(1, "-M");
+    return cmd;
+  }
+
   private static String unjson(String s) {
     return s.replace("\\\"", "\"").replace("\\\\", "\\");
   }

@@ -57,17 +57,7 @@ class GccDepsSupersetTest {
 
   /** What {@code gcc -M} says the compile reads (the command with -M instead of -c/-o/-M*). */
   static Set<Path> gccDeps(CompileCommands c) throws Exception {
-    List<String> cmd = new ArrayList<>();
-    List<String> argv = c.argv();
-    for (int i = 0; i < argv.size(); i++) {
-      String a = argv.get(i);
-      if (a.equals("-o") || a.equals("-MF") || a.equals("-MQ") || a.equals("-MT")) {
-        i++;
-      } else if (!a.equals("-c") && !a.equals("-MMD") && !a.equals("-MD") && !a.equals("-MP")) {
-        cmd.add(a);
-      }
-    }
-    cmd.add(1, "-M");
+    List<String> cmd = c.gccMCommand();
     Process p = new ProcessBuilder(cmd).directory(c.cwd().toFile()).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor()).as(String.join(" ", cmd)).isZero();

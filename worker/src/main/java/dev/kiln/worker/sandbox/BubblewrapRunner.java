@@ -1,5 +1,6 @@
 package dev.kiln.worker.sandbox;
 
+import dev.kiln.common.Executables;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +30,7 @@ public final class BubblewrapRunner implements SandboxRunner {
    * Checks that bubblewrap can start a sandboxed process here; throws with the reason if not.
    */
   public static BubblewrapRunner probe(Path scratch) {
-    String bwrap = findOnPath("bwrap");
+    String bwrap = Executables.find("bwrap").map(Path::toString).orElse(null);
     if (bwrap == null) {
       throw new IllegalStateException("bubblewrap (bwrap) is not installed: apt-get install bubblewrap, or start the worker with --allow-unsandboxed");
     }
@@ -87,16 +88,5 @@ public final class BubblewrapRunner implements SandboxRunner {
     cmd.add("--");
     cmd.addAll(request.argv());
     return cmd;
-  }
-
-  static String findOnPath(String name) {
-    String path = System.getenv().getOrDefault("PATH", "/usr/bin:/bin");
-    for (String dir : path.split(":")) {
-      Path p = Path.of(dir, name);
-      if (Files.isExecutable(p)) {
-        return p.toString();
-      }
-    }
-    return null;
   }
 }
