@@ -70,10 +70,40 @@ class KilnCcMakeTest {
       String page = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/")).build(),
           HttpResponse.BodyHandlers.ofString()).body();
       assertThat(page).contains("cache hit").contains("lvm.c");
+
+      // A remote compile's diagnostics and exit status reach the build tool as a local gcc's would.
+      Path dir = Files.createTempDirectory("kiln-cc-diag");
+      Files.writeString(dir.resolve("warn.c"), "int f(void) { int unused; return 1; }\n");
+      Files.writeString(dir.resolve("bad.c"), "int g(void) { return }\n");
+      Result warn = runIn(dir, env, KILN_CC.toString(), "gcc", "-Wall", "-c", "warn.c", "-o", "warn.o");
+      assertThat(warn.exit()).isZero();
+      assertThat(warn.stderr()).contains("warn.c").contains("unused variable");
+      assertThat(warn.stdout()).isEmpty();
+      assertThat(dir.resolve("warn.o")).exists();
+      Result bad = runIn(dir, env, KILN_CC.toString(), "gcc", "-c", "bad.c", "-o", "bad.o");
+      // Workers compile in the C locale (ASCII quotes in messages), whatever the client's locale is.
+      Map<String, String> cLocale = new HashMap<>(env);
+      cLocale.put("LC_ALL", "C");
+      Result badLocal = runIn(dir, cLocale, "gcc", "-c", "bad.c", "-o", "bad.o");
+      assertThat(bad.exit()).isEqualTo(badLocal.exit()).isNotZero();
+      assertThat(bad.stderr()).isEqualTo(badLocal.stderr()).contains("error:");
+      assertThat(dir.resolve("bad.o")).doesNotExist();
+      assertThat(counters(port).get("local_fallback")).isZero();
       proxy.close().toCompletionStage().toCompletableFuture().join();
     } finally {
       vertx.close().toCompletionStage().toCompletableFuture().join();
     }
+  }
+
+  private record Result(int exit, String stdout, String stderr) {}
+
+  private static Result runIn(Path dir, Map<String, String> env, String... cmd) throws Exception {
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectError(dir.resolve("stderr.txt").toFile());
+    pb.environment().putAll(env);
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(5, TimeUnit.MINUTES)).isTrue();
+    return new Result(p.exitValue(), out, Files.readString(dir.resolve("stderr.txt")));
   }
 
   private static Map<String, byte[]> objects(Path dir) throws Exception {
