@@ -3,10 +3,15 @@ package dev.kiln.launcher;
 import dev.kiln.client.cxx.CompilerInfo;
 import dev.kiln.client.cxx.IncludeProcessor;
 import dev.kiln.client.proxy.ProxyServer;
+import dev.kiln.client.remote.GomaExec;
 import dev.kiln.client.remote.GomaRemoteCompiler;
+import dev.kiln.client.remote.HttpGomaExec;
+import dev.kiln.client.remote.LocalOutputCache;
 import io.vertx.core.Vertx;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.nio.file.Path;
+import java.time.Clock;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -20,6 +25,12 @@ final class ProxyCommand implements Callable<Integer> {
   @Option(names = "--server", defaultValue = "127.0.0.1:5050", description = "The farm's front node, host:port (env KILN_SERVER).")
   String server;
 
+  @Option(names = "--output-cache-dir", description = "Local output cache directory (default ~/.cache/kiln/outputs).")
+  Path outputCacheDir;
+
+  @Option(names = "--output-cache-mb", defaultValue = "1024", description = "Local output cache size bound in MiB; 0 turns it off (default ${DEFAULT-VALUE}).")
+  long outputCacheMb;
+
   @Override
   public Integer call() throws Exception {
     String farm = server;
@@ -28,8 +39,12 @@ final class ProxyCommand implements Callable<Integer> {
       farm = gomaHost + ":" + System.getenv().getOrDefault("GOMA_SERVER_PORT", "5050");
     }
     Vertx vertx = Vertx.vertx();
-    ProxyServer proxy = new ProxyServer(vertx, new GomaRemoteCompiler(URI.create("http://" + farm),
-        HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build(), new IncludeProcessor(), new CompilerInfo.Cache()));
+    GomaExec exec = new HttpGomaExec(URI.create("http://" + farm), HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build());
+    if (outputCacheMb > 0) {
+      Path dir = outputCacheDir != null ? outputCacheDir : Path.of(System.getProperty("user.home"), ".cache", "kiln", "outputs");
+      exec = new LocalOutputCache(exec, dir, outputCacheMb << 20, Clock.systemUTC());
+    }
+    ProxyServer proxy = new ProxyServer(vertx, new GomaRemoteCompiler(exec, new IncludeProcessor(), new CompilerInfo.Cache()));
     int actual = proxy.listen("127.0.0.1", port).toCompletionStage().toCompletableFuture().join();
     return RoleProcess.runUntilStopped("kiln proxy on http://127.0.0.1:" + actual + " -> farm " + farm, () -> {
       proxy.close().toCompletionStage().toCompletableFuture().join();

@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.kiln.client.cxx.CompilerInfo;
 import dev.kiln.client.cxx.IncludeProcessor;
 import dev.kiln.client.proxy.ProxyServer;
+import dev.kiln.client.remote.GomaExec;
 import dev.kiln.client.remote.GomaRemoteCompiler;
+import dev.kiln.client.remote.HttpGomaExec;
+import dev.kiln.client.remote.LocalOutputCache;
 import io.vertx.core.Vertx;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -14,6 +17,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -26,7 +30,8 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * `make CC="kiln-cc gcc" -j8` builds lua 5.4 with every compile remote and no fallback; the objects
- * are byte-identical to a local build; the interpreter runs; a clean rebuild is all cache hits.
+ * are byte-identical to a local build; the interpreter runs; a clean rebuild is all hits of the
+ * proxy's local output cache; diagnostics and exit status come back as gcc's.
  */
 @Timeout(value = 20, unit = TimeUnit.MINUTES)
 class KilnCcMakeTest {
@@ -37,8 +42,9 @@ class KilnCcMakeTest {
   void luaBuildsThroughKilnCc() throws Exception {
     Vertx vertx = Vertx.vertx();
     try (EmbeddedFarm farm = FarmFixture.start(1, 2, Duration.ofSeconds(30))) {
-      ProxyServer proxy = new ProxyServer(vertx, new GomaRemoteCompiler(URI.create("http://127.0.0.1:" + farm.port()),
-          HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build(), new IncludeProcessor(), new CompilerInfo.Cache()));
+      GomaExec exec = new LocalOutputCache(new HttpGomaExec(URI.create("http://127.0.0.1:" + farm.port()),
+          HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()), Files.createTempDirectory("kiln-outputs"), 64 << 20, Clock.systemUTC());
+      ProxyServer proxy = new ProxyServer(vertx, new GomaRemoteCompiler(exec, new IncludeProcessor(), new CompilerInfo.Cache()));
       int port = proxy.listen("127.0.0.1", 0).toCompletionStage().toCompletableFuture().join();
       Map<String, String> env = new HashMap<>(Map.of("KILN_PROXY_PORT", Integer.toString(port), "KILN_NO_AUTOSTART", "1",
           "BENCH_DIR", Path.of(System.getProperty("java.io.tmpdir"), "kiln-workloads").toString()));
@@ -66,6 +72,9 @@ class KilnCcMakeTest {
       Map<String, Long> second = counters(port);
       System.out.println("kiln-cc lua rebuild: " + second);
       assertThat(second.get("cache_hit") - first.get("cache_hit")).isEqualTo(local.size());
+      // Nothing changed: every hit came from this machine's output cache, without a farm round trip.
+      assertThat(second.get("local_output_cache_hit") - first.get("local_output_cache_hit")).isEqualTo(local.size());
+      assertThat(objects(src)).allSatisfy((name, bytes) -> assertThat(bytes).as(name).isEqualTo(local.get(name)));
       assertThat(second.get("local_fallback")).isZero();
       String page = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/")).build(),
           HttpResponse.BodyHandlers.ofString()).body();

@@ -7,6 +7,7 @@ import dev.kiln.client.cxx.CompilerInfo;
 import dev.kiln.client.cxx.IncludeProcessor;
 import dev.kiln.client.remote.CompileResult;
 import dev.kiln.client.remote.GomaRemoteCompiler;
+import dev.kiln.client.remote.HttpGomaExec;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
@@ -31,8 +32,8 @@ class RemoteCompileTest {
     Path remoteOut = Files.createTempDirectory("kiln-remote-objs");
     Path localOut = Files.createTempDirectory("kiln-local-objs");
     try (EmbeddedFarm farm = FarmFixture.start(1, 2, Duration.ofSeconds(30))) {
-      GomaRemoteCompiler cc = new GomaRemoteCompiler(URI.create("http://127.0.0.1:" + farm.port()),
-          HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build(), new IncludeProcessor(), new CompilerInfo.Cache());
+      GomaRemoteCompiler cc = new GomaRemoteCompiler(new HttpGomaExec(URI.create("http://127.0.0.1:" + farm.port()),
+          HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()), new IncludeProcessor(), new CompilerInfo.Cache());
       for (int round = 0; round < 2; round++) {
         int hits = 0;
         for (CompileCommands u : units) {

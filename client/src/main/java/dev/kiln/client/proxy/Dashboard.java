@@ -11,7 +11,7 @@ final class Dashboard {
     stats.counters().forEach((k, v) -> b.append("<tr><td>").append(k).append("</td><td id=\"").append(k).append("\">").append(v).append("</td></tr>"));
     b.append("</table><h2>Recent tasks</h2><table><tr><th>outcome</th><th>ms</th><th>command</th><th>reason</th></tr>");
     for (ProxyStats.Task t : stats.recent()) {
-      String cls = t.outcome().contains("fallback") ? "fallback" : t.outcome().equals("cache hit") ? "hit" : "";
+      String cls = t.outcome().contains("fallback") ? "fallback" : t.outcome().endsWith("cache hit") ? "hit" : "";
       b.append("<tr class=\"").append(cls).append("\"><td>").append(t.outcome()).append("</td><td>").append(t.millis())
           .append("</td><td>").append(escape(t.command())).append("</td><td>").append(escape(t.reason())).append("</td></tr>");
     }

@@ -3,6 +3,7 @@ package dev.kiln.client.proxy;
 import dev.kiln.client.remote.CompileResult;
 import dev.kiln.client.remote.GomaRemoteCompiler;
 import dev.kiln.client.remote.NotRemotable;
+import dev.kiln.proto.goma.ExecResp;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -76,8 +77,8 @@ public final class ProxyServer {
       long ms = (System.nanoTime() - start) / 1_000_000;
       if (ar.succeeded()) {
         CompileResult r = ar.result();
-        stats.remote(r.cacheHit());
-        stats.finished(new ProxyStats.Task(command, r.cacheHit() ? "cache hit" : "remote", ms, ""));
+        stats.remote(r.source());
+        stats.finished(new ProxyStats.Task(command, outcome(r.source()), ms, ""));
         req.response().putHeader("x-kiln-run", "remote").putHeader("x-kiln-exit", Integer.toString(r.exitStatus()))
             .putHeader("x-kiln-stdout-length", Integer.toString(r.stdout().length))
             .end(Buffer.buffer(r.stdout()).appendBytes(r.stderr()));
@@ -107,6 +108,14 @@ public final class ProxyServer {
       c.forEach((k, v) -> b.append(k).append(": ").append(v).append('\n'));
       req.response().putHeader("content-type", "text/plain").end(b.toString());
     }
+  }
+
+  private static String outcome(ExecResp.CacheSource source) {
+    return switch (source) {
+      case NO_CACHE -> "remote";
+      case LOCAL_OUTPUT_CACHE -> "local cache hit";
+      default -> "cache hit";
+    };
   }
 
   private static String sanitize(String s) {

@@ -1,5 +1,6 @@
 package dev.kiln.client.proxy;
 
+import dev.kiln.proto.goma.ExecResp;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.LinkedHashMap;
@@ -14,15 +15,19 @@ public final class ProxyStats {
 
   private final AtomicLong remote = new AtomicLong();
   private final AtomicLong cacheHit = new AtomicLong();
+  private final AtomicLong localOutputCacheHit = new AtomicLong();
   private final AtomicLong localFallback = new AtomicLong();
   private final AtomicLong local = new AtomicLong();
   private final AtomicLong failed = new AtomicLong();
   private final Deque<Task> recent = new ArrayDeque<>();
 
-  void remote(boolean hit) {
+  void remote(ExecResp.CacheSource source) {
     remote.incrementAndGet();
-    if (hit) {
+    if (source != ExecResp.CacheSource.NO_CACHE) {
       cacheHit.incrementAndGet();
+    }
+    if (source == ExecResp.CacheSource.LOCAL_OUTPUT_CACHE) {
+      localOutputCacheHit.incrementAndGet();
     }
   }
 
@@ -53,6 +58,7 @@ public final class ProxyStats {
     Map<String, Long> m = new LinkedHashMap<>();
     m.put("remote", remote.get());
     m.put("cache_hit", cacheHit.get());
+    m.put("local_output_cache_hit", localOutputCacheHit.get());
     m.put("local_fallback", localFallback.get());
     m.put("local", local.get());
     m.put("failed", failed.get());

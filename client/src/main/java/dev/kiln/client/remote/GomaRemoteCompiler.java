@@ -1,7 +1,6 @@
 package dev.kiln.client.remote;
 
 import com.google.protobuf.ByteString;
-import com.google.protobuf.InvalidProtocolBufferException;
 import dev.kiln.client.cxx.CompilerFlags;
 import dev.kiln.client.cxx.CompilerInfo;
 import dev.kiln.client.cxx.IncludeProcessor;
@@ -13,16 +12,9 @@ import dev.kiln.proto.goma.ExecReq;
 import dev.kiln.proto.goma.ExecResp;
 import dev.kiln.proto.goma.ExecResult;
 import dev.kiln.proto.goma.FileBlob;
-import dev.kiln.proto.goma.LookupFileReq;
-import dev.kiln.proto.goma.LookupFileResp;
 import dev.kiln.proto.goma.RequesterInfo;
 import dev.kiln.toolchain.CompilerProbe;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -35,22 +27,20 @@ import java.util.concurrent.ConcurrentHashMap;
  * kiln-cc's remote path: one gcc/clang compile sent to the farm over the Goma protocol. It parses
  * the command line, lists the inputs with Kiln's include processor (system headers are left to
  * the farm's matching toolchain), describes the compiler so the farm runs the same binary, sends
- * /e (re-sending whatever the farm reports missing), and writes each output atomically (a
+ * /e through a {@link GomaExec} (re-sending whatever the farm reports missing), and writes each output atomically (a
  * temporary file renamed into place: never a partial or wrong object).
  */
 public final class GomaRemoteCompiler {
   private static final int MAX_TRIES = 4;
   private static final Set<String> SYSTEM_DIRS = Set.of("/usr/", "/lib/", "/lib64/", "/lib32/", "/bin/", "/sbin/", "/etc/");
 
-  private final URI farm;
-  private final HttpClient http;
+  private final GomaExec farm;
   private final IncludeProcessor scanner;
   private final CompilerInfo.Cache infos;
   private final Map<String, Toolchain> compilers = new ConcurrentHashMap<>();
 
-  public GomaRemoteCompiler(URI farm, HttpClient http, IncludeProcessor scanner, CompilerInfo.Cache infos) {
+  public GomaRemoteCompiler(GomaExec farm, IncludeProcessor scanner, CompilerInfo.Cache infos) {
     this.farm = farm;
-    this.http = http;
     this.scanner = scanner;
     this.infos = infos;
   }
@@ -78,9 +68,9 @@ public final class GomaRemoteCompiler {
         req.addInput(ExecReq.Input.newBuilder().setFilename(name).setHashKey(Hashing.sha256Hex(blob.toByteArray())).setContent(blob));
       }
     }
-    ExecResp resp = send(req.build());
+    ExecResp resp = farm.exec(req.build());
     for (int tries = 1; !resp.getMissingInputList().isEmpty() && tries < MAX_TRIES; tries++) {
-      resp = send(req.build());
+      resp = farm.exec(req.build());
     }
     if (resp.getError() == ExecResp.ExecError.BAD_REQUEST || resp.getErrorMessageCount() > 0 || !resp.getMissingInputList().isEmpty()) {
       throw new NotRemotable("farm refused: " + String.join("; ", resp.getErrorMessageList()) + resp.getMissingInputList(), true);
@@ -88,11 +78,11 @@ public final class GomaRemoteCompiler {
     ExecResult result = resp.getResult();
     if (result.getExitStatus() == 0) {
       for (ExecResult.Output out : result.getOutputList()) {
-        writeAtomically(cwd.resolve(out.getFilename()), content(out.getBlob()), out.getIsExecutable());
+        writeAtomically(cwd.resolve(out.getFilename()), out.getBlob().getContent().toByteArray(), out.getIsExecutable());
       }
     }
     return new CompileResult(result.getExitStatus(), result.getStdoutBuffer().toByteArray(), result.getStderrBuffer().toByteArray(),
-        resp.getCacheHit() != ExecResp.CacheSource.NO_CACHE);
+        resp.getCacheHit());
   }
 
   private Toolchain identify(String compiler) throws NotRemotable {
@@ -106,42 +96,6 @@ public final class GomaRemoteCompiler {
       throw new NotRemotable("compiler " + compiler + " not found or not a gcc/clang", false);
     }
     return t;
-  }
-
-  private ExecResp send(ExecReq req) throws IOException, InterruptedException {
-    HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(farm.resolve("/cxx-compiler-service/e"))
-        .header("Content-Type", "binary/x-protocol-buffer").POST(HttpRequest.BodyPublishers.ofByteArray(req.toByteArray())).build(),
-        HttpResponse.BodyHandlers.ofByteArray());
-    if (r.statusCode() != 200) {
-      throw new IOException("farm answered HTTP " + r.statusCode());
-    }
-    return ExecResp.parseFrom(r.body());
-  }
-
-  private byte[] content(FileBlob blob) throws IOException, InterruptedException {
-    if (blob.getBlobType() == FileBlob.BlobType.FILE) {
-      return blob.getContent().toByteArray();
-    }
-    LookupFileReq.Builder lookup = LookupFileReq.newBuilder().addAllHashKey(blob.getHashKeyList());
-    HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(farm.resolve("/cxx-compiler-service/l"))
-        .POST(HttpRequest.BodyPublishers.ofByteArray(lookup.build().toByteArray())).build(), HttpResponse.BodyHandlers.ofByteArray());
-    LookupFileResp chunks;
-    try {
-      chunks = LookupFileResp.parseFrom(r.body());
-    } catch (InvalidProtocolBufferException e) {
-      throw new IOException("bad /l answer", e);
-    }
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    for (FileBlob c : chunks.getBlobList()) {
-      if (c.getBlobType() != FileBlob.BlobType.FILE_CHUNK || c.getOffset() != out.size()) {
-        throw new IOException("output chunk missing or out of order");
-      }
-      out.writeBytes(c.getContent().toByteArray());
-    }
-    if (out.size() != blob.getFileSize()) {
-      throw new IOException("output is " + out.size() + " bytes, expected " + blob.getFileSize());
-    }
-    return out.toByteArray();
   }
 
   static FileBlob fileBlob(byte[] data) {

@@ -1,0 +1,13 @@
+package dev.kiln.client.remote;
+
+import dev.kiln.proto.goma.ExecReq;
+import dev.kiln.proto.goma.ExecResp;
+import java.io.IOException;
+
+/**
+ * One Goma /e round trip as kiln-cc needs it: the answer's outputs always carry their content
+ * inline (FILE blobs), whatever form the farm sent them in.
+ */
+public interface GomaExec {
+  ExecResp exec(ExecReq req) throws IOException, InterruptedException;
+}

@@ -1,0 +1,73 @@
+package dev.kiln.client.remote;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.kiln.proto.goma.ExecReq;
+import dev.kiln.proto.goma.ExecResp;
+import dev.kiln.proto.goma.ExecResult;
+import dev.kiln.proto.goma.FileBlob;
+import dev.kiln.proto.goma.LookupFileReq;
+import dev.kiln.proto.goma.LookupFileResp;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+
+/** {@link GomaExec} over HTTP to a front node: POST /e, and /l for outputs sent as FILE_META. */
+public final class HttpGomaExec implements GomaExec {
+  private final URI farm;
+  private final HttpClient http;
+
+  public HttpGomaExec(URI farm, HttpClient http) {
+    this.farm = farm;
+    this.http = http;
+  }
+
+  @Override
+  public ExecResp exec(ExecReq req) throws IOException, InterruptedException {
+    ExecResp resp = parse(post("/cxx-compiler-service/e", req.toByteArray()), ExecResp.parser());
+    ExecResp.Builder b = resp.toBuilder();
+    for (ExecResult.Output.Builder out : b.getResultBuilder().getOutputBuilderList()) {
+      if (out.getBlob().getBlobType() != FileBlob.BlobType.FILE) {
+        out.setBlob(FileBlob.newBuilder().setBlobType(FileBlob.BlobType.FILE).setFileSize(out.getBlob().getFileSize())
+            .setContent(ByteString.copyFrom(chunks(out.getBlob()))));
+      }
+    }
+    return b.build();
+  }
+
+  private byte[] chunks(FileBlob meta) throws IOException, InterruptedException {
+    LookupFileResp found = parse(post("/cxx-compiler-service/l",
+        LookupFileReq.newBuilder().addAllHashKey(meta.getHashKeyList()).build().toByteArray()), LookupFileResp.parser());
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    for (FileBlob c : found.getBlobList()) {
+      if (c.getBlobType() != FileBlob.BlobType.FILE_CHUNK || c.getOffset() != out.size()) {
+        throw new IOException("output chunk missing or out of order");
+      }
+      out.writeBytes(c.getContent().toByteArray());
+    }
+    if (out.size() != meta.getFileSize()) {
+      throw new IOException("output is " + out.size() + " bytes, expected " + meta.getFileSize());
+    }
+    return out.toByteArray();
+  }
+
+  private byte[] post(String path, byte[] body) throws IOException, InterruptedException {
+    HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(farm.resolve(path)).header("Content-Type", "binary/x-protocol-buffer")
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofByteArray());
+    if (r.statusCode() != 200) {
+      throw new IOException("farm answered HTTP " + r.statusCode() + " to " + path);
+    }
+    return r.body();
+  }
+
+  private static <T> T parse(byte[] body, com.google.protobuf.Parser<T> parser) throws IOException {
+    try {
+      return parser.parseFrom(body);
+    } catch (InvalidProtocolBufferException e) {
+      throw new IOException("unparseable answer from the farm", e);
+    }
+  }
+}
