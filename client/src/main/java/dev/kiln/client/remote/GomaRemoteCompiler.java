@@ -27,8 +27,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * kiln-cc's remote path: one gcc/clang compile sent to the farm over the Goma protocol. It parses
  * the command line, lists the inputs with Kiln's include processor (system headers are left to
  * the farm's matching toolchain), describes the compiler so the farm runs the same binary, sends
- * /e through a {@link GomaExec} (re-sending whatever the farm reports missing), and writes each output atomically (a
- * temporary file renamed into place: never a partial or wrong object).
+ * /e through a {@link GomaExec} (re-sending whatever the farm reports missing), and writes each
+ * output atomically (a temporary file renamed into place: never a partial or wrong object).
  */
 public final class GomaRemoteCompiler {
   private static final int MAX_TRIES = 4;

@@ -28,6 +28,9 @@ public final class HttpGomaExec implements GomaExec {
   @Override
   public ExecResp exec(ExecReq req) throws IOException, InterruptedException {
     ExecResp resp = parse(post("/cxx-compiler-service/e", req.toByteArray()), ExecResp.parser());
+    if (!resp.hasResult()) {
+      return resp;
+    }
     ExecResp.Builder b = resp.toBuilder();
     for (ExecResult.Output.Builder out : b.getResultBuilder().getOutputBuilderList()) {
       if (out.getBlob().getBlobType() != FileBlob.BlobType.FILE) {
