@@ -1,25 +1,14 @@
 package dev.kiln.ac;
 
-import com.hazelcast.core.HazelcastInstance;
 import dev.kiln.testing.TestHazelcast;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class HazelcastActionCacheTest extends ActionCacheContract {
-  private static HazelcastInstance hz;
-
-  @BeforeAll
-  static void start() {
-    hz = TestHazelcast.member(TestHazelcast.uniqueClusterName());
-  }
-
-  @AfterAll
-  static void stop() {
-    hz.shutdown();
-  }
+  @RegisterExtension
+  static final TestHazelcast.Member HZ = new TestHazelcast.Member();
 
   @Override
   protected ActionCache cache() {
-    return new HazelcastActionCache(hz);
+    return new HazelcastActionCache(HZ.instance());
   }
 }

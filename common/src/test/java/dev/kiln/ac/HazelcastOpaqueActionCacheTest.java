@@ -1,25 +1,14 @@
 package dev.kiln.ac;
 
-import com.hazelcast.core.HazelcastInstance;
 import dev.kiln.testing.TestHazelcast;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class HazelcastOpaqueActionCacheTest extends OpaqueActionCacheContract {
-  private static HazelcastInstance hz;
-
-  @BeforeAll
-  static void start() {
-    hz = TestHazelcast.member(TestHazelcast.uniqueClusterName());
-  }
-
-  @AfterAll
-  static void stop() {
-    hz.shutdown();
-  }
+  @RegisterExtension
+  static final TestHazelcast.Member HZ = new TestHazelcast.Member();
 
   @Override
   protected OpaqueActionCache cache() {
-    return new HazelcastOpaqueActionCache(hz);
+    return new HazelcastOpaqueActionCache(HZ.instance());
   }
 }

@@ -1,23 +1,17 @@
 package dev.kiln.state;
 
-import com.hazelcast.core.HazelcastInstance;
 import dev.kiln.testing.TestHazelcast;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class HazelcastExecutionStateTest extends ExecutionStateContract {
-  private static HazelcastInstance hz;
+  @RegisterExtension
+  static final TestHazelcast.Member HZ = new TestHazelcast.Member();
   private static HazelcastExecutionState state;
 
   @BeforeAll
   static void start() {
-    hz = TestHazelcast.member(TestHazelcast.uniqueClusterName());
-    state = new HazelcastExecutionState(hz);
-  }
-
-  @AfterAll
-  static void stop() {
-    hz.shutdown();
+    state = new HazelcastExecutionState(HZ.instance());
   }
 
   @Override

@@ -3,7 +3,6 @@ package dev.kiln.launcher;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -40,13 +39,8 @@ final class UpCommand implements Callable<Integer> {
     int n = workers != null ? workers : Runtime.getRuntime().availableProcessors();
     EmbeddedFarm farm = EmbeddedFarm.start(new EmbeddedFarm.Options(host, port, n, slots, dataDir.toAbsolutePath(),
         allowUnsandboxed, "kiln-" + port, Duration.ofSeconds(30), false, auth.authenticator(), gomaArbitraryToolchains));
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      farm.close();
-      stopped.countDown();
-    }, "kiln-shutdown"));
     String endpoint = host + ":" + farm.port();
-    System.out.printf("""
+    return RoleProcess.runUntilStopped("""
         Kiln farm is up: %d worker(s) x %d slot(s), data in %s
           REAPI (gRPC):     grpc://%s
           HTTP cache:       http://%s/ (Bazel --remote_cache, ccache layout=bazel)
@@ -55,9 +49,7 @@ final class UpCommand implements Callable<Integer> {
           Kafka (KRaft):    %s
         Point Bazel at it:
           bazel build --remote_executor=grpc://%s --spawn_strategy=remote --noremote_local_fallback //...
-        Press Ctrl-C to stop.
-        """, n, slots, dataDir.toAbsolutePath(), endpoint, endpoint, endpoint, endpoint, farm.kafkaBootstrap(), endpoint);
-    stopped.await();
-    return 0;
+        Press Ctrl-C to stop.""".formatted(n, slots, dataDir.toAbsolutePath(), endpoint, endpoint, endpoint, endpoint, farm.kafkaBootstrap(), endpoint),
+        farm);
   }
 }
