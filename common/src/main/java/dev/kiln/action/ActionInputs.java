@@ -12,12 +12,15 @@ import dev.kiln.tree.PathRules;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * An action and its command, read from the CAS and checked: the working directory and every
- * output path stay inside the exec root, and the timeout is within the farm's maximum.
+ * output path stay inside the exec root, the timeout is within the farm's maximum, and a requested
+ * input root path ({@link InputRootPath}) is one the sandbox can mount.
  */
-public record ActionInputs(Action action, Command command, String workingDirectory, List<String> outputPaths, Duration timeout) {
+public record ActionInputs(Action action, Command command, String workingDirectory, List<String> outputPaths, Duration timeout,
+    Optional<String> inputRootPath) {
 
   public static ActionInputs load(BlobStore cas, Digest actionDigest, Duration defaultTimeout, Duration maxTimeout) {
     Action action = parseAction(Futures.await(cas.getRequired(actionDigest)), actionDigest);
@@ -54,7 +57,7 @@ public record ActionInputs(Action action, Command command, String workingDirecto
         timeout = defaultTimeout;
       }
     }
-    return new ActionInputs(action, command, wd, List.copyOf(outputs), timeout);
+    return new ActionInputs(action, command, wd, List.copyOf(outputs), timeout, InputRootPath.of(action, command));
   }
 
   private static Action parseAction(byte[] bytes, Digest d) {

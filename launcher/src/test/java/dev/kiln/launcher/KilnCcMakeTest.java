@@ -29,53 +29,104 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * `make CC="kiln-cc gcc" -j8` builds lua 5.4 with every compile remote and no fallback; the objects
- * are byte-identical to a local build; the interpreter runs; a clean rebuild is all hits of the
- * proxy's local output cache; diagnostics and exit status come back as gcc's.
+ * `make CC="kiln-cc gcc" -j8` builds lua 5.4 and git (with -g) with every compile remote and no
+ * fallback; objects and depfiles are byte-identical to a local build in the same tree; the programs
+ * run (git passes a few of its own tests); a clean rebuild is all hits of the proxy's local output
+ * cache; diagnostics and exit status come back as gcc's.
  */
 @Timeout(value = 20, unit = TimeUnit.MINUTES)
 class KilnCcMakeTest {
   private static final Path WORKLOADS = Path.of("..", "..", "shared", "bench", "workloads.sh").toAbsolutePath().normalize();
   private static final Path KILN_CC = Path.of("..", "bin", "kiln-cc").toAbsolutePath().normalize();
 
-  @Test
-  void luaBuildsThroughKilnCc() throws Exception {
-    Vertx vertx = Vertx.vertx();
-    try (EmbeddedFarm farm = FarmFixture.start(1, 2, Duration.ofSeconds(30))) {
+  /** A farm, a proxy in front of it with its output cache, and the environment that points kiln-cc at it. */
+  private record Setup(Vertx vertx, EmbeddedFarm farm, ProxyServer proxy, int port, Map<String, String> env) implements AutoCloseable {
+    static Setup start() throws Exception {
+      Vertx vertx = Vertx.vertx();
+      EmbeddedFarm farm = FarmFixture.start(1, 2, Duration.ofSeconds(30));
       GomaExec exec = new LocalOutputCache(new HttpGomaExec(URI.create("http://127.0.0.1:" + farm.port()),
-          HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()), Files.createTempDirectory("kiln-outputs"), 64 << 20, Clock.systemUTC());
+          HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()), Files.createTempDirectory("kiln-outputs"), 256 << 20, Clock.systemUTC());
       ProxyServer proxy = new ProxyServer(vertx, new GomaRemoteCompiler(exec, new IncludeProcessor(), new CompilerInfo.Cache()));
       int port = proxy.listen("127.0.0.1", 0).toCompletionStage().toCompletableFuture().join();
       Map<String, String> env = new HashMap<>(Map.of("KILN_PROXY_PORT", Integer.toString(port), "KILN_NO_AUTOSTART", "1",
           "BENCH_DIR", Path.of(System.getProperty("java.io.tmpdir"), "kiln-workloads").toString()));
-      Path src = Path.of(Commands.run(env, "bash", WORKLOADS.toString(), "dir", "lua").trim(), "src");
+      return new Setup(vertx, farm, proxy, port, env);
+    }
 
-      Commands.run(env, "bash", WORKLOADS.toString(), "clean", "lua");
-      Commands.run(env, "bash", WORKLOADS.toString(), "build", "lua", "2");
-      Map<String, byte[]> local = objects(src);
+    String workloads(String... args) throws Exception {
+      List<String> cmd = new java.util.ArrayList<>(List.of("bash", WORKLOADS.toString()));
+      cmd.addAll(List.of(args));
+      return Commands.run(env, cmd.toArray(String[]::new));
+    }
 
-      Commands.run(env, "bash", WORKLOADS.toString(), "clean", "lua");
-      Commands.run(env, "bash", WORKLOADS.toString(), "build", "lua", "8", KILN_CC.toString());
-      Map<String, Long> first = counters(port);
-      System.out.println("kiln-cc lua build: " + first);
-      assertThat(first.get("remote")).isEqualTo(local.size());
-      assertThat(first.get("local_fallback")).isZero();
-      assertThat(first.get("failed")).isZero();
-      Map<String, byte[]> remote = objects(src);
-      assertThat(remote.keySet()).isEqualTo(local.keySet());
-      remote.forEach((name, bytes) -> assertThat(bytes).as(name).isEqualTo(local.get(name)));
+    @Override
+    public void close() {
+      proxy.close().toCompletionStage().toCompletableFuture().join();
+      farm.close();
+      vertx.close().toCompletionStage().toCompletableFuture().join();
+    }
+  }
+
+  /**
+   * Builds {@code name} locally, then through kiln-cc (all remote, byte-identical objects and
+   * depfiles), then again after a clean (all hits from the output cache); returns the counters
+   * after the remote build.
+   */
+  private static Map<String, Long> buildRemoteThenRebuild(Setup s, String name, Path tree) throws Exception {
+    s.workloads("clean", name);
+    s.workloads("build", name, "2");
+    Map<String, byte[]> local = files(tree, ".o");
+    Map<String, byte[]> localDeps = files(tree, ".o.d");
+
+    s.workloads("clean", name);
+    s.workloads("build", name, "8", KILN_CC.toString());
+    Map<String, Long> first = counters(s.port());
+    System.out.println("kiln-cc " + name + " build: " + first);
+    assertThat(first.get("remote")).isEqualTo(local.size());
+    assertThat(first.get("local_fallback")).isZero();
+    assertThat(first.get("failed")).isZero();
+    assertSameFiles(files(tree, ".o"), local);
+    assertSameFiles(files(tree, ".o.d"), localDeps);
+
+    s.workloads("clean", name);
+    s.workloads("build", name, "8", KILN_CC.toString());
+    Map<String, Long> second = counters(s.port());
+    System.out.println("kiln-cc " + name + " rebuild: " + second);
+    assertThat(second.get("cache_hit") - first.get("cache_hit")).isEqualTo(local.size());
+    // Nothing changed: every hit came from this machine's output cache, without a farm round trip.
+    assertThat(second.get("local_output_cache_hit") - first.get("local_output_cache_hit")).isEqualTo(local.size());
+    assertThat(second.get("local_fallback")).isZero();
+    assertSameFiles(files(tree, ".o"), local);
+    return first;
+  }
+
+  private static void assertSameFiles(Map<String, byte[]> actual, Map<String, byte[]> expected) {
+    assertThat(actual.keySet()).isEqualTo(expected.keySet());
+    actual.forEach((name, bytes) -> assertThat(bytes).as(name).isEqualTo(expected.get(name)));
+  }
+
+  @Test
+  void gitBuildsThroughKilnCcWithDebugInfoIdenticalToALocalBuild() throws Exception {
+    try (Setup s = Setup.start()) {
+      Path tree = Path.of(s.workloads("dir", "git").trim());
+      Map<String, Long> first = buildRemoteThenRebuild(s, "git", tree);
+      assertThat(first.get("remote")).isGreaterThan(400);
+      assertThat(Commands.run(s.env(), tree.resolve("git").toString(), "--version")).startsWith("git version 2.39");
+      for (String t : List.of("t0000-basic.sh", "t3000-ls-files-others.sh", "t4000-diff-format.sh")) {
+        assertThat(Commands.run(s.env(), "sh", "-c", "cd '" + tree.resolve("t") + "' && sh " + t)).as(t).contains("# passed all");
+      }
+    }
+  }
+
+  @Test
+  void luaBuildsThroughKilnCc() throws Exception {
+    try (Setup s = Setup.start()) {
+      Map<String, String> env = s.env();
+      int port = s.port();
+      Path src = Path.of(s.workloads("dir", "lua").trim(), "src");
+      buildRemoteThenRebuild(s, "lua", src);
       assertThat(Commands.run(env, src.resolve("lua").toString(), "-v")).startsWith("Lua 5.4");
       assertThat(Commands.run(env, src.resolve("lua").toString(), "-e", "print(6*7)").trim()).isEqualTo("42");
-
-      Commands.run(env, "bash", WORKLOADS.toString(), "clean", "lua");
-      Commands.run(env, "bash", WORKLOADS.toString(), "build", "lua", "8", KILN_CC.toString());
-      Map<String, Long> second = counters(port);
-      System.out.println("kiln-cc lua rebuild: " + second);
-      assertThat(second.get("cache_hit") - first.get("cache_hit")).isEqualTo(local.size());
-      // Nothing changed: every hit came from this machine's output cache, without a farm round trip.
-      assertThat(second.get("local_output_cache_hit") - first.get("local_output_cache_hit")).isEqualTo(local.size());
-      assertThat(objects(src)).allSatisfy((name, bytes) -> assertThat(bytes).as(name).isEqualTo(local.get(name)));
-      assertThat(second.get("local_fallback")).isZero();
       String page = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/")).build(),
           HttpResponse.BodyHandlers.ofString()).body();
       assertThat(page).contains("cache hit").contains("lvm.c");
@@ -98,9 +149,6 @@ class KilnCcMakeTest {
       assertThat(bad.stderr()).isEqualTo(badLocal.stderr()).contains("error:");
       assertThat(dir.resolve("bad.o")).doesNotExist();
       assertThat(counters(port).get("local_fallback")).isZero();
-      proxy.close().toCompletionStage().toCompletableFuture().join();
-    } finally {
-      vertx.close().toCompletionStage().toCompletableFuture().join();
     }
   }
 
@@ -115,11 +163,12 @@ class KilnCcMakeTest {
     return new Result(p.exitValue(), out, Files.readString(dir.resolve("stderr.txt")));
   }
 
-  private static Map<String, byte[]> objects(Path dir) throws Exception {
+  /** Every file below {@code dir} whose name ends in {@code suffix}, by relative path. */
+  private static Map<String, byte[]> files(Path dir, String suffix) throws Exception {
     Map<String, byte[]> out = new TreeMap<>();
-    try (Stream<Path> s = Files.list(dir)) {
-      for (Path p : s.filter(p -> p.toString().endsWith(".o")).toList()) {
-        out.put(p.getFileName().toString(), Files.readAllBytes(p));
+    try (Stream<Path> s = Files.walk(dir)) {
+      for (Path p : s.filter(p -> p.toString().endsWith(suffix) && Files.isRegularFile(p)).toList()) {
+        out.put(dir.relativize(p).toString(), Files.readAllBytes(p));
       }
     }
     return out;

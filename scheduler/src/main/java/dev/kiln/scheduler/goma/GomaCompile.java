@@ -4,6 +4,8 @@ import build.bazel.remote.execution.v2.Action;
 import build.bazel.remote.execution.v2.Command;
 import build.bazel.remote.execution.v2.ExecuteRequest;
 import build.bazel.remote.execution.v2.ExecuteResponse;
+import build.bazel.remote.execution.v2.Platform;
+import dev.kiln.action.InputRootPath;
 import dev.kiln.ac.ActionCache;
 import dev.kiln.ac.ActionKey;
 import dev.kiln.cas.BlobStore;
@@ -40,7 +42,8 @@ import java.util.concurrent.CompletionStage;
  * <p>Normalization happens by construction: the Action holds the exec root only as the worker's
  * fixed mount point, paths relative to it, the compiler's path on the worker, and the environment
  * without PWD; requester info, the client's absolute directories and its compiler path are not part
- * of it, so identical compiles from different checkouts share one action-cache entry.
+ * of it, so identical compiles from different checkouts share one action-cache entry. The exception
+ * is a compile whose output records absolute paths (see {@link #recordsAbsolutePaths}).
  */
 public final class GomaCompile {
   /** Environment entries that can change a gcc/clang compile (goma-protocol.md §1.8). */
@@ -101,9 +104,15 @@ public final class GomaCompile {
     InputRootBuilder tree = new InputRootBuilder().addDirectory(layout.workingDirectory());
     digests.forEach((path, d) -> tree.addFile(path, d, executables(req, layout).contains(path)));
     InputRootBuilder.Built root = tree.build();
-    Command command = command(req, layout, toolchain);
-    Action action = Action.newBuilder().setCommandDigest(Digest.of(command.toByteArray()).toProto()).setInputRootDigest(root.root().toProto())
-        .setDoNotCache(req.getCachePolicy() == ExecReq.CachePolicy.LOOKUP_ONLY).build();
+    boolean atClientPath = recordsAbsolutePaths(req, layout) && InputRootPath.usable(layout.root().toString());
+    Command command = command(req, layout, toolchain, atClientPath);
+    Action.Builder actionBuilder = Action.newBuilder().setCommandDigest(Digest.of(command.toByteArray()).toProto())
+        .setInputRootDigest(root.root().toProto()).setDoNotCache(req.getCachePolicy() == ExecReq.CachePolicy.LOOKUP_ONLY);
+    if (atClientPath) {
+      actionBuilder.setPlatform(Platform.newBuilder().addProperties(
+          Platform.Property.newBuilder().setName(InputRootPath.PROPERTY).setValue(layout.root().toString())));
+    }
+    Action action = actionBuilder.build();
     Digest actionDigest = Digest.of(action.toByteArray());
     if (cacheOnly) {
       return Blocking.onContext(actionCache.get(new ActionKey("", actionDigest))).compose(hit -> hit.isPresent() && hit.get().getExitCode() == 0
@@ -125,11 +134,15 @@ public final class GomaCompile {
     });
   }
 
-  static Command command(ExecReq req, GomaLayout layout, Toolchain toolchain) {
+  /**
+   * The worker's command. With {@code atClientPath} the exec root is mounted where the client has
+   * it, so arguments stay as they are; otherwise absolute paths into it are relocated.
+   */
+  static Command command(ExecReq req, GomaLayout layout, Toolchain toolchain, boolean atClientPath) {
     Command.Builder c = Command.newBuilder().addArguments(toolchain.getPath());
     java.nio.file.Path cwd = java.nio.file.Path.of(req.getCwd()).normalize();
     for (String arg : req.getArgList().subList(Math.min(1, req.getArgCount()), req.getArgCount())) {
-      c.addArguments(relocate(arg, cwd, layout.root()));
+      c.addArguments(atClientPath ? arg : relocate(arg, cwd, layout.root()));
     }
     Map<String, String> env = new TreeMap<>();
     env.put("PATH", "/usr/bin:/bin");
@@ -142,6 +155,30 @@ public final class GomaCompile {
     env.forEach((k, v) -> c.addEnvironmentVariables(Command.EnvironmentVariable.newBuilder().setName(k).setValue(v)));
     return c.setWorkingDirectory(layout.workingDirectory()).addAllOutputFiles(layout.outputs().stream().sorted().toList()).build();
   }
+
+  /**
+   * Whether the outputs would record where the exec root is: debug info (DW_AT_comp_dir and file
+   * names), or an absolute path into it among the arguments (-I/abs makes __FILE__ absolute). Such
+   * compiles run with the exec root at the client's path, so their objects are byte-identical to a
+   * local compile; the price is that they share cache entries only with the same checkout path.
+   * Everything else runs at the fixed path and is shared across checkouts.
+   */
+  static boolean recordsAbsolutePaths(ExecReq req, GomaLayout layout) {
+    boolean debug = false;
+    java.util.regex.Pattern root = java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(layout.root().toString()) + "(?![\\w.+-])");
+    for (String arg : req.getArgList().subList(Math.min(1, req.getArgCount()), req.getArgCount())) {
+      if (DEBUG_ON.matcher(arg).matches()) {
+        debug = true;
+      } else if (arg.equals("-g0")) {
+        debug = false;
+      } else if (root.matcher(arg).find()) {
+        return true;
+      }
+    }
+    return debug;
+  }
+
+  private static final java.util.regex.Pattern DEBUG_ON = java.util.regex.Pattern.compile("-g([1-3]|gdb[0-3]?|dwarf(-[2-5])?|stabs\\+?[0-3]?)?");
 
   /**
    * Arbitrary-toolchain mode: the client ships its compiler among the inputs and names it in

@@ -73,7 +73,7 @@ public final class LocalActionExecutor implements ActionExecutor {
       meta.setInputFetchCompletedTimestamp(now());
 
       RunRequest request = new RunRequest(execRoot, inputs.workingDirectory(), inputs.command().getArgumentsList(),
-          environment(inputs.command()), inputs.timeout(), scratch.resolve("stdout"), scratch.resolve("stderr"));
+          environment(inputs.command()), inputs.timeout(), scratch.resolve("stdout"), scratch.resolve("stderr"), inputs.inputRootPath());
       RunResult run = runner.run(request);
       meta.setExecutionStartTimestamp(timestamp(run.started())).setExecutionCompletedTimestamp(timestamp(run.finished()));
 

@@ -13,7 +13,8 @@ import java.util.Map;
  * Runs commands under bubblewrap: every namespace unshared (no network but loopback, own pid
  * space), the host toolchain (/usr, /etc and the merged-usr links) read-only, a private /tmp,
  * and the exec root as the only writable path, mounted at the same place on every worker so
- * that outputs do not depend on which worker ran them.
+ * that outputs do not depend on which worker ran them: /kiln/execroot, or the action's input root
+ * path when it names one.
  */
 public final class BubblewrapRunner implements SandboxRunner {
   /** Where every action's exec root appears inside the sandbox. */
@@ -56,16 +57,12 @@ public final class BubblewrapRunner implements SandboxRunner {
   }
 
   @Override
-  public String visibleExecRoot(RunRequest request) {
-    return SANDBOX_EXEC_ROOT;
-  }
-
-  @Override
   public void killAll() {
     processes.killAll();
   }
 
   List<String> command(RunRequest request) {
+    String visibleRoot = request.inputRootPath().orElse(SANDBOX_EXEC_ROOT);
     List<String> cmd = new ArrayList<>(List.of(bwrap, "--unshare-all", "--die-with-parent", "--new-session",
         "--ro-bind", "/usr", "/usr", "--ro-bind", "/etc", "/etc"));
     for (String top : List.of("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")) {
@@ -81,8 +78,8 @@ public final class BubblewrapRunner implements SandboxRunner {
       }
     }
     cmd.addAll(List.of("--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp",
-        "--bind", request.execRoot().toString(), SANDBOX_EXEC_ROOT,
-        "--chdir", request.workingDirectory().isEmpty() ? SANDBOX_EXEC_ROOT : SANDBOX_EXEC_ROOT + "/" + request.workingDirectory(),
+        "--bind", request.execRoot().toString(), visibleRoot,
+        "--chdir", request.workingDirectory().isEmpty() ? visibleRoot : visibleRoot + "/" + request.workingDirectory(),
         "--clearenv"));
     request.env().forEach((k, v) -> cmd.addAll(List.of("--setenv", k, v)));
     cmd.add("--");

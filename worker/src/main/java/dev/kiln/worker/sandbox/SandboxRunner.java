@@ -4,9 +4,6 @@ package dev.kiln.worker.sandbox;
 public interface SandboxRunner {
   RunResult run(RunRequest request);
 
-  /** Where the exec root appears to the command (output paths and debug info see this path). */
-  String visibleExecRoot(RunRequest request);
-
   /** Kills every command still running (worker shutdown or simulated death). */
   void killAll();
 }

@@ -2,7 +2,8 @@ package dev.kiln.worker.sandbox;
 
 /**
  * Runs commands directly in the exec root, without isolation. Only used when the operator
- * starts a worker with --allow-unsandboxed (e.g. a container that already isolates it).
+ * starts a worker with --allow-unsandboxed (e.g. a container that already isolates it). It cannot
+ * honour an input root path: such actions see the real exec root, and their debug info says so.
  */
 public final class UnsandboxedRunner implements SandboxRunner {
   private final ProcessRunner processes = new ProcessRunner();
@@ -14,11 +15,6 @@ public final class UnsandboxedRunner implements SandboxRunner {
     pb.environment().clear();
     pb.environment().putAll(request.env());
     return processes.run(pb, request);
-  }
-
-  @Override
-  public String visibleExecRoot(RunRequest request) {
-    return request.execRoot().toString();
   }
 
   @Override

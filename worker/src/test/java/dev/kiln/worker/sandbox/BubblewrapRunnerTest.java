@@ -39,6 +39,19 @@ class BubblewrapRunnerTest {
   }
 
   @Test
+  void anInputRootPathShowsTheExecRootThereAndStillHidesTheHost() throws Exception {
+    Path root = root();
+    Files.createDirectories(root.resolve("sub"));
+    String at = "/home/someone/src/project";
+    RunResult r = runner.run(new RunRequest(root, "sub", List.of("/bin/sh", "-c", "pwd > where; ls /home/someone/src > siblings; ls /tmp > tmp.txt"),
+        Map.of("PATH", "/usr/bin:/bin"), Duration.ofSeconds(30), tmp.resolve("out"), tmp.resolve("err"), java.util.Optional.of(at)));
+    assertThat(r.exitCode()).isZero();
+    assertThat(Files.readString(root.resolve("sub/where")).trim()).isEqualTo(at + "/sub");
+    assertThat(Files.readString(root.resolve("sub/siblings")).trim()).isEqualTo("project");
+    assertThat(Files.readString(root.resolve("sub/tmp.txt"))).isEmpty();
+  }
+
+  @Test
   void noNetworkReadOnlyToolchainPrivateTmp() throws Exception {
     Path root = root();
     Files.writeString(tmp.resolve("host-secret"), "x");
