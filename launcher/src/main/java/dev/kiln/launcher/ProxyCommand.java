@@ -1,7 +1,7 @@
 package dev.kiln.launcher;
 
-import dev.kiln.client.cxx.CompilerInfo;
-import dev.kiln.client.cxx.IncludeProcessor;
+import dev.kiln.client.compiler.CompilerTypes;
+import dev.kiln.client.remote.FileHashes;
 import dev.kiln.client.proxy.ProxyServer;
 import dev.kiln.client.remote.GomaExec;
 import dev.kiln.client.remote.GomaRemoteCompiler;
@@ -17,7 +17,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code kiln proxy}: kiln-cc's local compiler proxy and dashboard. */
-@Command(name = "proxy", mixinStandardHelpOptions = true, description = "Run kiln-cc's local compiler proxy (dashboard on the same port).")
+@Command(name = "proxy", mixinStandardHelpOptions = true, description = {"Run kiln-cc's local compiler proxy in the foreground (dashboard on the same port).",
+    "bin/kiln proxy start|stop|status [--port N] run it in the background, stop it (POST /quitquitquit), or show its counters."})
 final class ProxyCommand implements Callable<Integer> {
   @Option(names = "--port", defaultValue = "8088", description = "Proxy and dashboard port on 127.0.0.1 (env KILN_PORT; default ${DEFAULT-VALUE}).")
   int port;
@@ -44,7 +45,8 @@ final class ProxyCommand implements Callable<Integer> {
       Path dir = outputCacheDir != null ? outputCacheDir : Path.of(System.getProperty("user.home"), ".cache", "kiln", "outputs");
       exec = new LocalOutputCache(exec, dir, outputCacheMb << 20, Clock.systemUTC());
     }
-    ProxyServer proxy = new ProxyServer(vertx, new GomaRemoteCompiler(exec, new IncludeProcessor(), new CompilerInfo.Cache()));
+    ProxyServer proxy = new ProxyServer(vertx, new GomaRemoteCompiler(exec, CompilerTypes.builtIn(), new FileHashes(Clock.systemUTC())), Clock.systemUTC(),
+        () -> new Thread(() -> System.exit(0), "kiln-proxy-quit").start());
     int actual = proxy.listen("127.0.0.1", port).toCompletionStage().toCompletableFuture().join();
     return RoleProcess.runUntilStopped("kiln proxy on http://127.0.0.1:" + actual + " -> farm " + farm, () -> {
       proxy.close().toCompletionStage().toCompletableFuture().join();

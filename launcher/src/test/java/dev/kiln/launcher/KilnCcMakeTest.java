@@ -2,8 +2,8 @@ package dev.kiln.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.kiln.client.cxx.CompilerInfo;
-import dev.kiln.client.cxx.IncludeProcessor;
+import dev.kiln.client.compiler.CompilerTypes;
+import dev.kiln.client.remote.FileHashes;
 import dev.kiln.client.proxy.ProxyServer;
 import dev.kiln.client.remote.GomaExec;
 import dev.kiln.client.remote.GomaRemoteCompiler;
@@ -46,7 +46,7 @@ class KilnCcMakeTest {
       EmbeddedFarm farm = FarmFixture.start(1, 2, Duration.ofSeconds(30));
       GomaExec exec = new LocalOutputCache(new HttpGomaExec(URI.create("http://127.0.0.1:" + farm.port()),
           HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()), Files.createTempDirectory("kiln-outputs"), 256 << 20, Clock.systemUTC());
-      ProxyServer proxy = new ProxyServer(vertx, new GomaRemoteCompiler(exec, new IncludeProcessor(), new CompilerInfo.Cache()));
+      ProxyServer proxy = new ProxyServer(vertx, new GomaRemoteCompiler(exec, CompilerTypes.builtIn(), new FileHashes(Clock.systemUTC())), Clock.systemUTC(), () -> { });
       int port = proxy.listen("127.0.0.1", 0).toCompletionStage().toCompletableFuture().join();
       Map<String, String> env = new HashMap<>(Map.of("KILN_PROXY_PORT", Integer.toString(port), "KILN_NO_AUTOSTART", "1",
           "BENCH_DIR", Path.of(System.getProperty("java.io.tmpdir"), "kiln-workloads").toString()));

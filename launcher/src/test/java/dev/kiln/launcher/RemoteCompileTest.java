@@ -3,8 +3,8 @@ package dev.kiln.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kiln.client.cxx.CompileCommands;
-import dev.kiln.client.cxx.CompilerInfo;
-import dev.kiln.client.cxx.IncludeProcessor;
+import dev.kiln.client.compiler.CompilerTypes;
+import dev.kiln.client.remote.FileHashes;
 import dev.kiln.client.remote.CompileResult;
 import dev.kiln.client.remote.GomaRemoteCompiler;
 import dev.kiln.client.remote.HttpGomaExec;
@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -33,7 +34,7 @@ class RemoteCompileTest {
     Path localOut = Files.createTempDirectory("kiln-local-objs");
     try (EmbeddedFarm farm = FarmFixture.start(1, 2, Duration.ofSeconds(30))) {
       GomaRemoteCompiler cc = new GomaRemoteCompiler(new HttpGomaExec(URI.create("http://127.0.0.1:" + farm.port()),
-          HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()), new IncludeProcessor(), new CompilerInfo.Cache());
+          HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()), CompilerTypes.builtIn(), new FileHashes(Clock.systemUTC()));
       for (int round = 0; round < 2; round++) {
         int hits = 0;
         for (CompileCommands u : units) {

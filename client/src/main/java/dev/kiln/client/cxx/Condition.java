@@ -33,7 +33,7 @@ final class Condition {
    * {@code "x"} or {@code <x>}.
    */
   static Value evaluate(String expr, Macros macros, Predicate<String> hasInclude) {
-    List<Token> raw = Lexer.tokens(expr);
+    List<Token> raw = macros.lex(expr);
     List<Token> pre = new ArrayList<>();
     for (int i = 0; i < raw.size(); i++) {
       Token t = raw.get(i);

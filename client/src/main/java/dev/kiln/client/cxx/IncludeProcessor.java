@@ -1,7 +1,9 @@
 package dev.kiln.client.cxx;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashSet;
@@ -10,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Kiln's own C/C++ include scanner: lists every file a compile reads without running the
@@ -17,19 +20,32 @@ import java.util.concurrent.ConcurrentHashMap;
  * order, evaluates #if/#ifdef/#elif with macro expansion, {@code defined} and __has_include,
  * expands computed includes, and honours include guards and #pragma once. Where it cannot decide a
  * condition exactly it follows every branch, so its answer is a superset of {@code gcc -M}.
- * Parsed directives of each file are cached across scans.
+ * Parsed directives of each file are cached across scans, checked against the file's size and
+ * modification time on every use (a file changed in the last two seconds is parsed again), and so
+ * are the predefined macros of each compiler info and which system headers exist.
  */
 public final class IncludeProcessor {
-  private final Map<Path, SourceFile> parsed = new ConcurrentHashMap<>();
+  private static final long RACY_MILLIS = 2000;
+
+  private record Parsed(long size, long mtimeNanos, SourceFile file) {}
+
+  private final Map<Path, Parsed> parsed = new ConcurrentHashMap<>();
+  private final Map<CompilerInfo, Macros> predefined = new ConcurrentHashMap<>();
+  private final Map<Path, Boolean> systemHeaders = new ConcurrentHashMap<>();
+  private final Map<String, List<Token>> lexed = new ConcurrentHashMap<>();
+  private final java.time.Clock clock;
+
+  public IncludeProcessor() {
+    this(java.time.Clock.systemUTC());
+  }
+
+  public IncludeProcessor(java.time.Clock clock) {
+    this.clock = clock;
+  }
 
   /** Every file the compile of {@code source} reads: the source, forced includes and all headers. */
   public Set<Path> inputs(Path source, CompilerFlags flags, CompilerInfo info) {
-    Macros macros = new Macros();
-    for (String line : info.predefinedMacros().split("\n")) {
-      if (line.startsWith("#define ")) {
-        macros.define(line.substring(8));
-      }
-    }
+    Macros macros = predefined.computeIfAbsent(info, this::predefinedMacros).copy();
     for (String op : flags.macroOps()) {
       String body = op.substring(1);
       if (op.charAt(0) == 'U') {
@@ -39,7 +55,7 @@ public final class IncludeProcessor {
         macros.define(eq < 0 ? body + " 1" : body.substring(0, eq) + " " + body.substring(eq + 1));
       }
     }
-    SearchPath search = SearchPath.of(flags, info);
+    SearchPath search = SearchPath.of(flags, info, systemHeaders);
     Scan scan = new Scan(search, macros);
     // gcc pre-includes <stdc-predef.h> from the system dirs unless told not to.
     if (flags.args().stream().noneMatch(a -> a.equals("-ffreestanding") || a.startsWith("-nostdinc"))) {
@@ -55,11 +71,28 @@ public final class IncludeProcessor {
     return scan.seen;
   }
 
+  private Macros predefinedMacros(CompilerInfo info) {
+    Macros macros = new Macros(lexed);
+    for (String line : info.predefinedMacros().split("\n")) {
+      if (line.startsWith("#define ")) {
+        macros.define(line.substring(8));
+      }
+    }
+    return macros;
+  }
+
   private SourceFile load(Path p) throws IOException {
-    SourceFile f = parsed.get(p);
-    if (f == null) {
-      f = SourceFile.read(p);
-      parsed.put(p, f);
+    BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
+    long mtime = a.lastModifiedTime().to(TimeUnit.NANOSECONDS);
+    Parsed cached = parsed.get(p);
+    if (cached != null && cached.size() == a.size() && cached.mtimeNanos() == mtime) {
+      return cached.file();
+    }
+    SourceFile f = SourceFile.read(p);
+    if (clock.millis() - TimeUnit.NANOSECONDS.toMillis(mtime) > RACY_MILLIS) {
+      parsed.put(p, new Parsed(a.size(), mtime, f));
+    } else {
+      parsed.remove(p);
     }
     return f;
   }
@@ -179,7 +212,7 @@ public final class IncludeProcessor {
       String spelled = operand.strip();
       if (!spelled.startsWith("\"") && !spelled.startsWith("<")) {
         StringBuilder b = new StringBuilder();
-        List<Token> expanded = macros.expand(Lexer.tokens(spelled));
+        List<Token> expanded = macros.expand(macros.lex(spelled));
         boolean angled = !expanded.isEmpty() && expanded.get(0).is("<");
         for (Token t : expanded) {
           b.append(t.text());

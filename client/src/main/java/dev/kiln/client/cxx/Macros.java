@@ -13,11 +13,33 @@ final class Macros {
   record Macro(String name, List<String> params, boolean variadic, List<Token> body) {}
 
   private final Map<String, Macro> table = new HashMap<>();
+  /** Directive text to tokens, shared by every scan of one include processor (lexing dominated scans). */
+  private final Map<String, List<Token>> lexed;
+
+  Macros() {
+    this(new java.util.concurrent.ConcurrentHashMap<>());
+  }
+
+  Macros(Map<String, List<Token>> lexed) {
+    this.lexed = lexed;
+  }
 
   Macros copy() {
-    Macros m = new Macros();
+    Macros m = new Macros(lexed);
     m.table.putAll(table);
     return m;
+  }
+
+  /** The tokens of a directive's text, lexed once per distinct text. */
+  List<Token> lex(String text) {
+    List<Token> t = lexed.get(text);
+    if (t == null) {
+      t = List.copyOf(Lexer.tokens(text));
+      if (lexed.size() < 1_000_000) {
+        lexed.put(text, t);
+      }
+    }
+    return t;
   }
 
   /** Names gcc treats as defined for #ifdef / defined() although they are operators. */
@@ -64,9 +86,9 @@ final class Macros {
           params.add(q);
         }
       }
-      table.put(name, new Macro(name, params, variadic, Lexer.tokens(rest.substring(close + 1))));
+      table.put(name, new Macro(name, params, variadic, lex(rest.substring(close + 1))));
     } else {
-      table.put(name, new Macro(name, null, false, Lexer.tokens(rest.substring(i))));
+      table.put(name, new Macro(name, null, false, lex(rest.substring(i))));
     }
   }
 

@@ -10,17 +10,26 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Where #include looks, in gcc's order: for "x" the includer's directory then the -iquote dirs;
  * for both forms then -I, -isystem, the compiler's system dirs and -idirafter. Directory listings
- * are cached (one {@code Files.isRegularFile} per candidate would dominate a scan).
+ * are cached (one {@code Files.isRegularFile} per candidate would dominate a scan): for one scan,
+ * and across scans for the system directories, which do not change while a build runs.
  */
 final class SearchPath {
+  private static final List<String> SYSTEM = List.of("/usr/", "/lib/", "/lib64/", "/lib32/", "/etc/");
+
   private final List<Path> quote;
   private final List<Path> chain;
   private final Map<Path, Boolean> exists = new ConcurrentHashMap<>();
+  private final Map<Path, Boolean> systemExists;
 
   /** A found header and the position in the chain it came from (for #include_next), -1 if none. */
   record Found(Path path, int index) {}
 
   SearchPath(List<Path> quoteDirs, List<Path> chainDirs) {
+    this(quoteDirs, chainDirs, new ConcurrentHashMap<>());
+  }
+
+  SearchPath(List<Path> quoteDirs, List<Path> chainDirs, Map<Path, Boolean> systemExists) {
+    this.systemExists = systemExists;
     this.quote = List.copyOf(quoteDirs);
     this.chain = chainDirs.stream().map(Path::normalize).toList();
   }
@@ -78,14 +87,17 @@ final class SearchPath {
   }
 
   private boolean isFile(Path p) {
-    return exists.computeIfAbsent(p.normalize(), Files::isRegularFile);
+    Path n = p.normalize();
+    String s = n.toString();
+    boolean system = SYSTEM.stream().anyMatch(s::startsWith);
+    return (system ? systemExists : exists).computeIfAbsent(n, Files::isRegularFile);
   }
 
-  static SearchPath of(CompilerFlags flags, CompilerInfo info) {
+  static SearchPath of(CompilerFlags flags, CompilerInfo info, Map<Path, Boolean> systemExists) {
     List<Path> chain = new ArrayList<>(flags.includeDirs());
     chain.addAll(flags.systemDirs());
     chain.addAll(info.systemIncludeDirs());
     chain.addAll(flags.afterDirs());
-    return new SearchPath(flags.quoteDirs(), chain);
+    return new SearchPath(flags.quoteDirs(), chain, systemExists);
   }
 }

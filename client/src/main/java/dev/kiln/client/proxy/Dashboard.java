@@ -1,24 +1,86 @@
 package dev.kiln.client.proxy;
 
-/** The proxy's dashboard page: counters and the most recent tasks, failures and fallbacks marked. */
+import dev.kiln.client.compiler.CompilerDetails;
+import dev.kiln.client.remote.CompileTask;
+import dev.kiln.proto.events.Toolchain;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The proxy's pages: the dashboard (counters; running and finished tasks with per-phase times and
+ * their inputs; failures and fallbacks highlighted) and /compilerinfoz.
+ */
 final class Dashboard {
+  private static final String STYLE = "<style>body{font-family:sans-serif;margin:1em}td,th{padding:2px 8px;text-align:left;vertical-align:top}"
+      + ".fallback,.failed{background:#fdd}.hit{background:#dfd}.running{background:#ffd}details{font-size:small}"
+      + "nav a{margin-right:1em}</style>";
+  private static final List<String> PHASES = List.of("flag parse", "compiler info", "include scan", "upload", "remote wait", "output write");
+
   private Dashboard() {}
 
   static String render(ProxyStats stats) {
-    StringBuilder b = new StringBuilder("<!doctype html><html><head><title>kiln-cc proxy</title><style>"
-        + "body{font-family:sans-serif}td{padding:2px 8px}.fallback{background:#fdd}.hit{background:#dfd}</style></head><body>"
-        + "<h1>kiln-cc proxy</h1><h2>Counters</h2><table>");
+    StringBuilder b = page("kiln-cc proxy").append("<h2>Counters</h2><table>");
     stats.counters().forEach((k, v) -> b.append("<tr><td>").append(k).append("</td><td id=\"").append(k).append("\">").append(v).append("</td></tr>"));
-    b.append("</table><h2>Recent tasks</h2><table><tr><th>outcome</th><th>ms</th><th>command</th><th>reason</th></tr>");
-    for (ProxyStats.Task t : stats.recent()) {
-      String cls = t.outcome().contains("fallback") ? "fallback" : t.outcome().endsWith("cache hit") ? "hit" : "";
-      b.append("<tr class=\"").append(cls).append("\"><td>").append(t.outcome()).append("</td><td>").append(t.millis())
-          .append("</td><td>").append(escape(t.command())).append("</td><td>").append(escape(t.reason())).append("</td></tr>");
+    b.append("</table><h2>Active tasks</h2>");
+    tasks(b, stats.active(), "active");
+    b.append("<h2>Finished tasks</h2>");
+    tasks(b, stats.recent(), "finished");
+    return b.append("</body></html>").toString();
+  }
+
+  static String compilers(Map<String, CompilerDetails> compilers) {
+    StringBuilder b = page("kiln-cc compilers").append("<h2>Compiler info</h2>");
+    if (compilers.isEmpty()) {
+      b.append("<p>No compiler seen yet.</p>");
     }
-    return b.append("</table></body></html>").toString();
+    compilers.forEach((key, d) -> {
+      Toolchain t = d.toolchain();
+      b.append("<h3>").append(escape(key)).append("</h3><table>");
+      row(b, "name", t.getName());
+      row(b, "version", t.getVersion());
+      row(b, "target", t.getTarget());
+      row(b, "binary sha256", t.getBinarySha256());
+      row(b, "path", t.getPath());
+      d.facts().forEach((k, v) -> row(b, k, v));
+      b.append("</table>");
+    });
+    return b.append("</body></html>").toString();
+  }
+
+  private static StringBuilder page(String title) {
+    return new StringBuilder("<!doctype html><html><head><meta charset=\"utf-8\"><title>").append(title).append("</title>").append(STYLE)
+        .append("</head><body><h1>").append(title).append("</h1><nav><a href=\"/\">dashboard</a><a href=\"/compilerinfoz\">compilerinfoz</a>")
+        .append("<a href=\"/logz\">logz</a><a href=\"/statz\">statz</a></nav>");
+  }
+
+  private static void tasks(StringBuilder b, List<CompileTask> tasks, String id) {
+    b.append("<table id=\"").append(id).append("\"><tr><th>outcome</th><th>ms</th>");
+    PHASES.forEach(p -> b.append("<th>").append(p).append("</th>"));
+    b.append("<th>command and inputs</th><th>reason</th></tr>");
+    for (CompileTask t : tasks) {
+      String outcome = t.outcome();
+      String cls = outcome.contains("fallback") ? "fallback" : outcome.equals("failed") ? "failed" : outcome.endsWith("cache hit") ? "hit"
+          : outcome.equals("running") ? "running" : "";
+      b.append("<tr class=\"").append(cls).append("\"><td>").append(outcome).append("</td><td>").append(t.millis()).append("</td>");
+      Map<String, Long> phases = t.phases();
+      PHASES.forEach(p -> b.append("<td>").append(phases.containsKey(p) ? phases.get(p).toString() : "").append("</td>"));
+      b.append("<td>").append(escape(t.command()));
+      List<String> inputs = t.inputs();
+      if (!inputs.isEmpty()) {
+        b.append("<details><summary>").append(inputs.size()).append(" inputs</summary>");
+        inputs.forEach(i -> b.append(escape(i)).append("<br>"));
+        b.append("</details>");
+      }
+      b.append("</td><td>").append(escape(t.reason())).append("</td></tr>");
+    }
+    b.append("</table>");
+  }
+
+  private static void row(StringBuilder b, String k, String v) {
+    b.append("<tr><th>").append(escape(k)).append("</th><td>").append(escape(v)).append("</td></tr>");
   }
 
   private static String escape(String s) {
-    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
   }
 }

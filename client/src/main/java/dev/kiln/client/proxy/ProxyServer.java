@@ -1,6 +1,7 @@
 package dev.kiln.client.proxy;
 
 import dev.kiln.client.remote.CompileResult;
+import dev.kiln.client.remote.CompileTask;
 import dev.kiln.client.remote.GomaRemoteCompiler;
 import dev.kiln.client.remote.NotRemotable;
 import dev.kiln.proto.goma.ExecResp;
@@ -11,30 +12,37 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * kiln-cc's long-lived local proxy (Goma's compiler_proxy, rebuilt): {@code POST /compile} takes a
  * compile (body: cwd and argv, NUL-separated), runs it on the farm, writes its outputs and answers
  * exit status, stdout and stderr; or answers "run it locally" (X-Kiln-Run: local) when it is not a
  * remote compile or the farm cannot do it, which the wrapper then does. {@code /statz}
- * ({@code ?format=json}) and {@code /} show what it did.
+ * ({@code ?format=json}), {@code /compilerinfoz}, {@code /logz} and the dashboard at {@code /}
+ * show what it did.
  */
 public final class ProxyServer {
-  private static final Logger LOG = LoggerFactory.getLogger(ProxyServer.class);
-
   private final Vertx vertx;
   private final GomaRemoteCompiler compiler;
+  private final Clock clock;
   private final ProxyStats stats = new ProxyStats();
+  private final ProxyLog log;
+  private final AtomicLong ids = new AtomicLong();
+  private final Runnable onQuit;
   private HttpServer server;
 
-  public ProxyServer(Vertx vertx, GomaRemoteCompiler compiler) {
+  /** {@code onQuit} runs after {@code POST /quitquitquit} has been answered ({@code kiln proxy stop}). */
+  public ProxyServer(Vertx vertx, GomaRemoteCompiler compiler, Clock clock, Runnable onQuit) {
     this.vertx = vertx;
     this.compiler = compiler;
+    this.clock = clock;
+    this.log = new ProxyLog(clock);
+    this.onQuit = onQuit;
   }
 
   public ProxyStats stats() {
@@ -43,7 +51,7 @@ public final class ProxyServer {
 
   public Future<Integer> listen(String host, int port) {
     server = vertx.createHttpServer().requestHandler(this::handle);
-    return server.listen(port, host).map(HttpServer::actualPort);
+    return server.listen(port, host).map(HttpServer::actualPort).onSuccess(p -> log.info("kiln-cc proxy listening on " + host + ":" + p));
   }
 
   public Future<Void> close() {
@@ -55,7 +63,10 @@ public final class ProxyServer {
       case "/compile" -> req.body().onSuccess(body -> compile(req, body));
       case "/statz" -> statz(req);
       case "/healthz" -> req.response().end("ok\n");
-      case "/" -> req.response().putHeader("content-type", "text/html; charset=utf-8").end(Dashboard.render(stats));
+      case "/quitquitquit" -> quit(req);
+      case "/" -> html(req, Dashboard.render(stats));
+      case "/compilerinfoz" -> html(req, Dashboard.compilers(compiler.compilers()));
+      case "/logz" -> req.response().putHeader("content-type", "text/plain; charset=utf-8").end(String.join("\n", log.lines()) + "\n");
       default -> req.response().setStatusCode(404).end("not found\n");
     }
   }
@@ -71,14 +82,17 @@ public final class ProxyServer {
     }
     Path cwd = Path.of(fields.get(0));
     List<String> argv = fields.subList(1, fields.size());
-    String command = String.join(" ", argv);
-    long start = System.nanoTime();
-    vertx.executeBlocking(() -> compiler.compile(argv, cwd), false).onComplete(ar -> {
-      long ms = (System.nanoTime() - start) / 1_000_000;
+    CompileTask task = new CompileTask(ids.incrementAndGet(), String.join(" ", argv), clock);
+    stats.started(task);
+    vertx.executeBlocking(() -> compiler.compile(argv, cwd, task), false).onComplete(ar -> {
       if (ar.succeeded()) {
         CompileResult r = ar.result();
         stats.remote(r.source());
-        stats.finished(new ProxyStats.Task(command, outcome(r.source()), ms, ""));
+        if (r.exitStatus() != 0) {
+          stats.failed();
+        }
+        task.finish(r.exitStatus() == 0 ? outcome(r.source()) : "failed", r.exitStatus() == 0 ? "" : "exit status " + r.exitStatus());
+        stats.finished(task);
         req.response().putHeader("x-kiln-run", "remote").putHeader("x-kiln-exit", Integer.toString(r.exitStatus()))
             .putHeader("x-kiln-stdout-length", Integer.toString(r.stdout().length))
             .end(Buffer.buffer(r.stdout()).appendBytes(r.stderr()));
@@ -88,13 +102,27 @@ public final class ProxyServer {
       boolean fallback = !(e instanceof NotRemotable nr) || nr.fallback();
       if (fallback) {
         stats.fallback();
-        LOG.warn("local fallback for {}: {}", command, e.toString());
+        log.warn("local fallback for " + task.command() + ": " + e);
       } else {
         stats.local();
       }
-      stats.finished(new ProxyStats.Task(command, fallback ? "local fallback" : "local", ms, String.valueOf(e.getMessage())));
+      task.finish(fallback ? "local fallback" : "local", String.valueOf(e.getMessage()));
+      stats.finished(task);
       req.response().putHeader("x-kiln-run", "local").putHeader("x-kiln-reason", sanitize(String.valueOf(e.getMessage()))).end();
     });
+  }
+
+  private void quit(HttpServerRequest req) {
+    if (req.method() != io.vertx.core.http.HttpMethod.POST) {
+      req.response().setStatusCode(405).putHeader("allow", "POST").end("POST to stop the proxy\n");
+      return;
+    }
+    log.info("stop requested (/quitquitquit)");
+    req.response().end("quitting\n").onComplete(done -> onQuit.run());
+  }
+
+  private static void html(HttpServerRequest req, String page) {
+    req.response().putHeader("content-type", "text/html; charset=utf-8").end(page);
   }
 
   private void statz(HttpServerRequest req) {

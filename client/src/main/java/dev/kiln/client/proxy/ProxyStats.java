@@ -1,5 +1,6 @@
 package dev.kiln.client.proxy;
 
+import dev.kiln.client.remote.CompileTask;
 import dev.kiln.proto.goma.ExecResp;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -8,10 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** What the proxy did: counters for /statz, and the last tasks for the dashboard. */
+/** What the proxy did: counters for /statz, the running tasks and the last finished ones for the dashboard. */
 public final class ProxyStats {
-  /** One finished task: what ran, how, how long, and why it ran locally if it did. */
-  public record Task(String command, String outcome, long millis, String reason) {}
 
   private final AtomicLong remote = new AtomicLong();
   private final AtomicLong cacheHit = new AtomicLong();
@@ -19,7 +18,8 @@ public final class ProxyStats {
   private final AtomicLong localFallback = new AtomicLong();
   private final AtomicLong local = new AtomicLong();
   private final AtomicLong failed = new AtomicLong();
-  private final Deque<Task> recent = new ArrayDeque<>();
+  private final Deque<CompileTask> recent = new ArrayDeque<>();
+  private final Map<Long, CompileTask> active = new java.util.concurrent.ConcurrentSkipListMap<>();
 
   void remote(ExecResp.CacheSource source) {
     remote.incrementAndGet();
@@ -43,15 +43,24 @@ public final class ProxyStats {
     failed.incrementAndGet();
   }
 
-  synchronized void finished(Task t) {
+  void started(CompileTask t) {
+    active.put(t.id(), t);
+  }
+
+  synchronized void finished(CompileTask t) {
+    active.remove(t.id());
     recent.addFirst(t);
     while (recent.size() > 200) {
       recent.removeLast();
     }
   }
 
-  public synchronized List<Task> recent() {
+  public synchronized List<CompileTask> recent() {
     return List.copyOf(recent);
+  }
+
+  public List<CompileTask> active() {
+    return List.copyOf(active.values());
   }
 
   public Map<String, Long> counters() {

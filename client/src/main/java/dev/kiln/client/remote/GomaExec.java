@@ -6,8 +6,9 @@ import java.io.IOException;
 
 /**
  * One Goma /e round trip as kiln-cc needs it: the answer's outputs always carry their content
- * inline (FILE blobs), whatever form the farm sent them in.
+ * inline (FILE blobs), whatever form the farm sent them in. {@code normalized} is the request as
+ * its result depends on it (the compiler type's normalization), for caches keyed by it.
  */
 public interface GomaExec {
-  ExecResp exec(ExecReq req) throws IOException, InterruptedException;
+  ExecResp exec(ExecReq req, ExecReq normalized) throws IOException, InterruptedException;
 }

@@ -1,11 +1,10 @@
 package dev.kiln.client.remote;
 
 import com.google.protobuf.ByteString;
-import dev.kiln.client.cxx.CompilerFlags;
-import dev.kiln.client.cxx.CompilerInfo;
-import dev.kiln.client.cxx.IncludeProcessor;
-import dev.kiln.common.Executables;
-import dev.kiln.common.Hashing;
+import dev.kiln.client.compiler.CompileCommand;
+import dev.kiln.client.compiler.CompilerDetails;
+import dev.kiln.client.compiler.CompilerType;
+import dev.kiln.client.compiler.CompilerTypes;
 import dev.kiln.proto.events.Toolchain;
 import dev.kiln.proto.goma.CommandSpec;
 import dev.kiln.proto.goma.ExecReq;
@@ -13,67 +12,100 @@ import dev.kiln.proto.goma.ExecResp;
 import dev.kiln.proto.goma.ExecResult;
 import dev.kiln.proto.goma.FileBlob;
 import dev.kiln.proto.goma.RequesterInfo;
-import dev.kiln.toolchain.CompilerProbe;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * kiln-cc's remote path: one gcc/clang compile sent to the farm over the Goma protocol. It parses
- * the command line, lists the inputs with Kiln's include processor (system headers are left to
- * the farm's matching toolchain), describes the compiler so the farm runs the same binary, sends
- * /e through a {@link GomaExec} (re-sending whatever the farm reports missing), and writes each
- * output atomically (a temporary file renamed into place: never a partial or wrong object).
+ * kiln-cc's remote path, the same for every compiler type: the type parses the command line,
+ * identifies the compiler and lists the inputs; the core names each input by its Goma hash key,
+ * ships content only for files the farm has not acknowledged yet (and whatever the farm reports
+ * missing: the missing-input loop), sends /e through a {@link GomaExec}, and writes each output
+ * atomically (a temporary file renamed into place: never a partial or wrong object). Inputs under
+ * the system directories are left to the farm's matching toolchain.
  */
 public final class GomaRemoteCompiler {
   private static final int MAX_TRIES = 4;
-  private static final Set<String> SYSTEM_DIRS = Set.of("/usr/", "/lib/", "/lib64/", "/lib32/", "/bin/", "/sbin/", "/etc/");
+  private static final int MAX_REMEMBERED_UPLOADS = 1_000_000;
+  private static final List<String> SYSTEM_DIRS = List.of("/usr/", "/lib/", "/lib64/", "/lib32/", "/bin/", "/sbin/", "/etc/");
 
   private final GomaExec farm;
-  private final IncludeProcessor scanner;
-  private final CompilerInfo.Cache infos;
-  private final Map<String, Toolchain> compilers = new ConcurrentHashMap<>();
+  private final CompilerTypes types;
+  private final FileHashes hashes;
+  private final Set<String> uploaded = ConcurrentHashMap.newKeySet();
+  private final Map<String, CompilerDetails> compilers = new ConcurrentHashMap<>();
 
-  public GomaRemoteCompiler(GomaExec farm, IncludeProcessor scanner, CompilerInfo.Cache infos) {
+  public GomaRemoteCompiler(GomaExec farm, CompilerTypes types, FileHashes hashes) {
     this.farm = farm;
-    this.scanner = scanner;
-    this.infos = infos;
+    this.types = types;
+    this.hashes = hashes;
   }
 
-  public CompileResult compile(java.util.List<String> argv, Path cwd) throws NotRemotable, IOException, InterruptedException {
-    CompilerFlags flags = CompilerFlags.parse(argv, cwd);
-    if (flags.mode() != CompilerFlags.Mode.COMPILE || flags.inputs().size() != 1 || flags.output() == null) {
-      throw new NotRemotable("not a single-source compile with -c and -o", false);
+  /** Every compiler seen so far, by type and path: what /compilerinfoz shows. */
+  public Map<String, CompilerDetails> compilers() {
+    return new TreeMap<>(compilers);
+  }
+
+  /** A compile nobody watches (tests, benchmarks). */
+  public CompileResult compile(List<String> argv, Path cwd) throws NotRemotable, IOException, InterruptedException {
+    return compile(argv, cwd, new CompileTask(0, String.join(" ", argv), java.time.Clock.systemUTC()));
+  }
+
+  public CompileResult compile(List<String> argv, Path cwd, CompileTask task) throws NotRemotable, IOException, InterruptedException {
+    if (argv.isEmpty()) {
+      throw new NotRemotable("empty command line", false);
     }
-    Toolchain compiler = identify(argv.get(0));
-    Set<Path> inputs = scanner.inputs(flags.inputs().get(0), flags, infos.get(argv.get(0), flags.isCxx(), flags.infoFlags()));
-    ExecReq.Builder req = ExecReq.newBuilder()
-        .setCommandSpec(CommandSpec.newBuilder().setName(compiler.getName()).setVersion(compiler.getVersion()).setTarget(compiler.getTarget())
-            .setBinaryHash(ByteString.copyFromUtf8(compiler.getBinarySha256())).setLocalCompilerPath(compiler.getPath()))
-        .addAllArg(argv).setCwd(cwd.toString()).addExpectedOutputFiles(cwd.relativize(flags.output()).toString())
-        .setRequesterInfo(RequesterInfo.newBuilder().setCompilerProxyId("kiln-cc/" + UUID.randomUUID()).setPathStyle(RequesterInfo.PathStyle.POSIX_STYLE));
-    if (flags.depfile() != null) {
-      req.addExpectedOutputFiles(cwd.relativize(flags.depfile()).toString());
-    }
+    CompilerType<?, ?> type = types.find(argv.get(0)).orElseThrow(() -> new NotRemotable("no compiler type handles " + argv.get(0), false));
+    return compile(type, argv, cwd, task);
+  }
+
+  private <C extends CompileCommand, I extends CompilerDetails> CompileResult compile(CompilerType<C, I> type, List<String> argv, Path cwd,
+      CompileTask task) throws NotRemotable, IOException, InterruptedException {
+    C command = type.parse(argv, cwd);
+    task.phase("flag parse");
+    I info = type.info(command);
+    compilers.put(type.name() + " " + info.toolchain().getPath(), info);
+    task.phase("compiler info");
+    Set<Path> inputs = type.inputs(command, info);
+    task.inputs(inputs);
+    task.phase("include scan");
+
+    ExecReq.Builder req = request(command, info.toolchain());
+    Map<String, Path> byName = new HashMap<>();
     for (Path in : inputs) {
       String abs = in.toString();
       if (SYSTEM_DIRS.stream().noneMatch(abs::startsWith)) {
-        FileBlob blob = fileBlob(Files.readAllBytes(in));
         String name = in.startsWith(cwd) ? cwd.relativize(in).toString() : abs;
-        req.addInput(ExecReq.Input.newBuilder().setFilename(name).setHashKey(Hashing.sha256Hex(blob.toByteArray())).setContent(blob));
+        FileHashes.Hashed h = hashes.hash(in);
+        ExecReq.Input.Builder input = ExecReq.Input.newBuilder().setFilename(name).setHashKey(h.key());
+        if (!uploaded.contains(h.key())) {
+          input.setContent(fileBlob(h.content() != null ? h.content() : Files.readAllBytes(in)));
+        }
+        req.addInput(input);
+        byName.put(name, in);
       }
     }
-    ExecResp resp = farm.exec(req.build());
+    task.phase("upload");
+
+    ExecResp resp = farm.exec(req.build(), type.normalize(req.build(), command));
     for (int tries = 1; !resp.getMissingInputList().isEmpty() && tries < MAX_TRIES; tries++) {
-      resp = farm.exec(req.build());
+      addMissingContent(req, resp.getMissingInputList(), byName);
+      resp = farm.exec(req.build(), type.normalize(req.build(), command));
     }
+    task.phase("remote wait");
     if (resp.getError() == ExecResp.ExecError.BAD_REQUEST || resp.getErrorMessageCount() > 0 || !resp.getMissingInputList().isEmpty()) {
       throw new NotRemotable("farm refused: " + String.join("; ", resp.getErrorMessageList()) + resp.getMissingInputList(), true);
+    }
+    if (resp.getCacheHit() != ExecResp.CacheSource.LOCAL_OUTPUT_CACHE) {
+      rememberUploads(req);
     }
     ExecResult result = resp.getResult();
     if (result.getExitStatus() == 0) {
@@ -81,21 +113,36 @@ public final class GomaRemoteCompiler {
         writeAtomically(cwd.resolve(out.getFilename()), out.getBlob().getContent().toByteArray(), out.getIsExecutable());
       }
     }
+    task.phase("output write");
     return new CompileResult(result.getExitStatus(), result.getStdoutBuffer().toByteArray(), result.getStderrBuffer().toByteArray(),
         resp.getCacheHit());
   }
 
-  private Toolchain identify(String compiler) throws NotRemotable {
-    Toolchain t = compilers.computeIfAbsent(compiler, c -> {
-      Path p = Path.of(c);
-      Path found = p.isAbsolute() ? p : Executables.find(c).orElse(null);
-      return found == null ? Toolchain.getDefaultInstance()
-          : CompilerProbe.describe(p.getFileName().toString(), found).orElse(Toolchain.getDefaultInstance());
-    });
-    if (t.getBinarySha256().isEmpty()) {
-      throw new NotRemotable("compiler " + compiler + " not found or not a gcc/clang", false);
+  private static ExecReq.Builder request(CompileCommand command, Toolchain compiler) {
+    ExecReq.Builder req = ExecReq.newBuilder()
+        .setCommandSpec(CommandSpec.newBuilder().setName(compiler.getName()).setVersion(compiler.getVersion()).setTarget(compiler.getTarget())
+            .setBinaryHash(ByteString.copyFromUtf8(compiler.getBinarySha256())).setLocalCompilerPath(compiler.getPath()))
+        .addAllArg(command.argv()).setCwd(command.cwd().toString())
+        .setRequesterInfo(RequesterInfo.newBuilder().setCompilerProxyId("kiln-cc/" + UUID.randomUUID()).setPathStyle(RequesterInfo.PathStyle.POSIX_STYLE));
+    command.outputs().forEach(out -> req.addExpectedOutputFiles(command.cwd().relativize(out).toString()));
+    return req;
+  }
+
+  /** The farm lost or never had these: send their content with the next try. */
+  private static void addMissingContent(ExecReq.Builder req, List<String> missing, Map<String, Path> byName) throws IOException {
+    for (ExecReq.Input.Builder in : req.getInputBuilderList()) {
+      if (missing.contains(in.getFilename()) && !in.hasContent()) {
+        in.setContent(fileBlob(Files.readAllBytes(byName.get(in.getFilename()))));
+      }
     }
-    return t;
+  }
+
+  /** The farm accepted the request: it has every input, so later requests send only their keys. */
+  private void rememberUploads(ExecReq.Builder req) {
+    if (uploaded.size() > MAX_REMEMBERED_UPLOADS) {
+      uploaded.clear(); // forgetting only costs a resend
+    }
+    req.getInputList().forEach(in -> uploaded.add(in.getHashKey()));
   }
 
   static FileBlob fileBlob(byte[] data) {

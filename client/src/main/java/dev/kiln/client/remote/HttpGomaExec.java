@@ -26,7 +26,7 @@ public final class HttpGomaExec implements GomaExec {
   }
 
   @Override
-  public ExecResp exec(ExecReq req) throws IOException, InterruptedException {
+  public ExecResp exec(ExecReq req, ExecReq normalized) throws IOException, InterruptedException {
     ExecResp resp = parse(post("/cxx-compiler-service/e", req.toByteArray()), ExecResp.parser());
     if (!resp.hasResult()) {
       return resp;

@@ -20,8 +20,8 @@ import java.util.stream.Stream;
 
 /**
  * Goma's LocalOutputCache: successful results kept on this machine, keyed by the normalized
- * request (compiler, arguments, working directory, expected outputs, and every input's name and
- * content hash; not who asked). A hit is answered without leaving the machine, marked
+ * request (compiler, arguments, expected outputs, every input's name and content hash, and the
+ * working directory unless the compiler type dropped it; not who asked). A hit is answered without leaving the machine, marked
  * LOCAL_OUTPUT_CACHE. Least recently used entries go once the directory passes its size bound.
  * A decorator: everything else goes to the wrapped {@link GomaExec}.
  */
@@ -41,13 +41,13 @@ public final class LocalOutputCache implements GomaExec {
   }
 
   @Override
-  public ExecResp exec(ExecReq req) throws IOException, InterruptedException {
-    Path entry = dir.resolve(key(req));
+  public ExecResp exec(ExecReq req, ExecReq normalized) throws IOException, InterruptedException {
+    Path entry = dir.resolve(key(normalized));
     Optional<ExecResp> cached = read(entry);
     if (cached.isPresent()) {
       return cached.get();
     }
-    ExecResp resp = farm.exec(req);
+    ExecResp resp = farm.exec(req, normalized);
     if (cacheable(resp)) {
       write(entry, resp.toBuilder().clearCacheHit().build().toByteArray());
     }

@@ -37,6 +37,19 @@ class IncludeProcessorTest {
   }
 
   @Test
+  void aHeaderEditedBetweenScansIsReadAgain() throws Exception {
+    Path h = write("a.h", "#define A 1\n");
+    write("b.h", "\n");
+    Path c = write("a.c", "#include \"a.h\"\n");
+    java.nio.file.attribute.FileTime old = java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 60_000);
+    Files.setLastModifiedTime(h, old);
+    assertThat(scan(c)).isEqualTo(names("a.c", "a.h"));
+    Files.writeString(h, "#include \"b.h\"\n"); // an edit between two compiles of a running proxy
+    Files.setLastModifiedTime(h, java.nio.file.attribute.FileTime.fromMillis(old.toMillis() + 1000));
+    assertThat(scan(c)).isEqualTo(names("a.c", "a.h", "b.h"));
+  }
+
+  @Test
   void quotedAngledAndSearchOrder() throws Exception {
     write("inc/a.h", "#include <b.h>\n");
     write("sys/b.h", "// b\n");

@@ -3,8 +3,8 @@ package dev.kiln.client.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
-import dev.kiln.client.cxx.CompilerInfo;
-import dev.kiln.client.cxx.IncludeProcessor;
+import dev.kiln.client.compiler.CompilerTypes;
+import dev.kiln.client.remote.FileHashes;
 import dev.kiln.client.remote.GomaExec;
 import dev.kiln.client.remote.GomaRemoteCompiler;
 import dev.kiln.proto.goma.ExecReq;
@@ -20,6 +20,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -42,7 +43,7 @@ class ProxyServerTest {
   }
 
   private int start(GomaExec farm) {
-    ProxyServer proxy = new ProxyServer(vertx, new GomaRemoteCompiler(farm, new IncludeProcessor(), new CompilerInfo.Cache()));
+    ProxyServer proxy = new ProxyServer(vertx, new GomaRemoteCompiler(farm, CompilerTypes.builtIn(), new FileHashes(Clock.systemUTC())), Clock.systemUTC(), () -> { });
     return proxy.listen("127.0.0.1", 0).toCompletionStage().toCompletableFuture().join();
   }
 
@@ -62,7 +63,7 @@ class ProxyServerTest {
   @Test
   void aRemoteResultIsWrittenAndItsStreamsAndStatusComeBack() throws Exception {
     Files.writeString(dir.resolve("a.c"), "int a;\n");
-    int port = start(req -> ExecResp.newBuilder().setResult(ExecResult.newBuilder().setExitStatus(0)
+    int port = start((req, key) -> ExecResp.newBuilder().setResult(ExecResult.newBuilder().setExitStatus(0)
         .setStdoutBuffer(ByteString.copyFromUtf8("out")).setStderrBuffer(ByteString.copyFromUtf8("warning: x"))
         .addOutput(ExecResult.Output.newBuilder().setFilename("a.o").setBlob(FileBlob.newBuilder().setBlobType(FileBlob.BlobType.FILE)
             .setFileSize(3).setContent(ByteString.copyFromUtf8("obj"))))).build());
@@ -78,13 +79,31 @@ class ProxyServerTest {
   }
 
   @Test
+  void theDashboardShowsPhasesAndInputsAndTheProxyHasCompilerinfozAndLogz() throws Exception {
+    Files.writeString(dir.resolve("a.h"), "int b;\n");
+    Files.writeString(dir.resolve("a.c"), "#include \"a.h\"\nint a;\n");
+    int port = start((req, key) -> ExecResp.newBuilder().setResult(ExecResult.newBuilder().setExitStatus(1)
+        .setStderrBuffer(ByteString.copyFromUtf8("a.c:1: error: x"))).build());
+    HttpResponse<byte[]> r = compile(port, "gcc", "-c", "a.c", "-o", "a.o");
+    assertThat(r.headers().firstValue("x-kiln-exit")).hasValue("1");
+    assertThat(get(port, "/statz?format=json")).contains("\"failed\":1");
+
+    String page = get(port, "/");
+    assertThat(page).contains("<th>include scan</th>").contains("<th>remote wait</th>").contains("class=\"failed\"")
+        .contains(dir.resolve("a.h").toString()).contains("3 inputs").contains("stdc-predef.h");
+    assertThat(get(port, "/compilerinfoz")).contains("gcc /usr/bin/gcc").contains("binary sha256").contains("system include dirs")
+        .contains("/usr/include");
+    assertThat(get(port, "/logz")).contains("kiln-cc proxy listening");
+  }
+
+  @Test
   void aFarmThatFailsOrRefusesMeansACountedVisibleLocalFallback() throws Exception {
     Files.writeString(dir.resolve("a.c"), "int a;\n");
     List<GomaExec> farms = List.of(
-        req -> {
+        (req, key) -> {
           throw new IOException("connection refused");
         },
-        req -> ExecResp.newBuilder().setError(ExecResp.ExecError.BAD_REQUEST).addErrorMessage("no worker carries compiler gcc")
+        (req, key) -> ExecResp.newBuilder().setError(ExecResp.ExecError.BAD_REQUEST).addErrorMessage("no worker carries compiler gcc")
             .setResult(ExecResult.newBuilder().setExitStatus(-1)).build());
     for (GomaExec farm : farms) {
       int port = start(farm);
@@ -98,8 +117,24 @@ class ProxyServerTest {
   }
 
   @Test
+  void quitquitquitStopsOnlyOnPost() throws Exception {
+    java.util.concurrent.CountDownLatch quit = new java.util.concurrent.CountDownLatch(1);
+    ProxyServer proxy = new ProxyServer(vertx, new GomaRemoteCompiler((req, key) -> {
+      throw new AssertionError();
+    }, CompilerTypes.builtIn(), new FileHashes(Clock.systemUTC())), Clock.systemUTC(), quit::countDown);
+    int port = proxy.listen("127.0.0.1", 0).toCompletionStage().toCompletableFuture().join();
+    assertThat(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/quitquitquit")).build(),
+        HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(405);
+    assertThat(quit.getCount()).isEqualTo(1);
+    assertThat(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/quitquitquit")).POST(HttpRequest.BodyPublishers.noBody()).build(),
+        HttpResponse.BodyHandlers.ofString()).body()).isEqualTo("quitting\n");
+    assertThat(quit.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    assertThat(get(port, "/logz")).contains("stop requested");
+  }
+
+  @Test
   void whatIsNotACompileRunsLocallyWithoutCountingAsAFallback() throws Exception {
-    int port = start(req -> {
+    int port = start((req, key) -> {
       throw new AssertionError("nothing should reach the farm");
     });
     HttpResponse<byte[]> link = compile(port, "gcc", "a.o", "-o", "a.out");
