@@ -19,7 +19,7 @@ final class Dashboard {
   private Dashboard() {}
 
   static String render(ProxyStats stats) {
-    StringBuilder b = page("kiln-cc proxy").append("<h2>Counters</h2><table>");
+    StringBuilder b = page("kiln-cc proxy").append("<meta http-equiv=\"refresh\" content=\"5\"><h2>Counters</h2><table>");
     stats.counters().forEach((k, v) -> b.append("<tr><td>").append(k).append("</td><td id=\"").append(k).append("\">").append(v).append("</td></tr>"));
     b.append("</table><h2>Active tasks</h2>");
     tasks(b, stats.active(), "active");
