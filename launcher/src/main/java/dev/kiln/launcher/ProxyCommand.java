@@ -4,7 +4,9 @@ import dev.kiln.client.compiler.CompilerTypes;
 import dev.kiln.client.remote.FileHashes;
 import dev.kiln.client.proxy.ProxyServer;
 import dev.kiln.client.remote.GomaExec;
+import dev.kiln.client.remote.Compiler;
 import dev.kiln.client.remote.GomaRemoteCompiler;
+import dev.kiln.client.remote.RacingCompiler;
 import dev.kiln.client.remote.HttpGomaExec;
 import dev.kiln.client.remote.LocalOutputCache;
 import io.vertx.core.Vertx;
@@ -32,6 +34,12 @@ final class ProxyCommand implements Callable<Integer> {
   @Option(names = "--output-cache-mb", defaultValue = "1024", description = "Local output cache size bound in MiB; 0 turns it off (default ${DEFAULT-VALUE}).")
   long outputCacheMb;
 
+  @Option(names = "--race", description = "Race mode: a remote compile not answered within --race-delay-ms also runs locally; the first to finish wins.")
+  boolean race;
+
+  @Option(names = "--race-delay-ms", defaultValue = "200", description = "How long a remote compile may take before race mode starts it locally too (default ${DEFAULT-VALUE}).")
+  long raceDelayMs;
+
   @Override
   public Integer call() throws Exception {
     String farm = server;
@@ -45,7 +53,14 @@ final class ProxyCommand implements Callable<Integer> {
       Path dir = outputCacheDir != null ? outputCacheDir : Path.of(System.getProperty("user.home"), ".cache", "kiln", "outputs");
       exec = new LocalOutputCache(exec, dir, outputCacheMb << 20, Clock.systemUTC());
     }
-    ProxyServer proxy = new ProxyServer(vertx, new GomaRemoteCompiler(exec, CompilerTypes.builtIn(), new FileHashes(Clock.systemUTC())), Clock.systemUTC(),
+    GomaRemoteCompiler remote = new GomaRemoteCompiler(exec, CompilerTypes.builtIn(), new FileHashes(Clock.systemUTC()));
+    Compiler compiler = race ? new RacingCompiler(remote, java.time.Duration.ofMillis(raceDelayMs),
+        java.util.concurrent.Executors.newCachedThreadPool(r -> {
+          Thread t = new Thread(r, "kiln-race");
+          t.setDaemon(true);
+          return t;
+        }), java.nio.file.Files.createTempDirectory("kiln-race")) : remote;
+    ProxyServer proxy = new ProxyServer(vertx, compiler, Clock.systemUTC(),
         () -> new Thread(() -> System.exit(0), "kiln-proxy-quit").start());
     int actual = proxy.listen("127.0.0.1", port).toCompletionStage().toCompletableFuture().join();
     return RoleProcess.runUntilStopped("kiln proxy on http://127.0.0.1:" + actual + " -> farm " + farm, () -> {

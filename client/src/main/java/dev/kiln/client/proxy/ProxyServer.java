@@ -2,7 +2,7 @@ package dev.kiln.client.proxy;
 
 import dev.kiln.client.remote.CompileResult;
 import dev.kiln.client.remote.CompileTask;
-import dev.kiln.client.remote.GomaRemoteCompiler;
+import dev.kiln.client.remote.Compiler;
 import dev.kiln.client.remote.NotRemotable;
 import dev.kiln.proto.goma.ExecResp;
 import io.vertx.core.Future;
@@ -28,7 +28,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class ProxyServer {
   private final Vertx vertx;
-  private final GomaRemoteCompiler compiler;
+  private final Compiler compiler;
   private final Clock clock;
   private final ProxyStats stats = new ProxyStats();
   private final ProxyLog log;
@@ -37,7 +37,7 @@ public final class ProxyServer {
   private HttpServer server;
 
   /** {@code onQuit} runs after {@code POST /quitquitquit} has been answered ({@code kiln proxy stop}). */
-  public ProxyServer(Vertx vertx, GomaRemoteCompiler compiler, Clock clock, Runnable onQuit) {
+  public ProxyServer(Vertx vertx, Compiler compiler, Clock clock, Runnable onQuit) {
     this.vertx = vertx;
     this.compiler = compiler;
     this.clock = clock;
@@ -87,15 +87,20 @@ public final class ProxyServer {
     vertx.executeBlocking(() -> compiler.compile(argv, cwd, task), false).onComplete(ar -> {
       if (ar.succeeded()) {
         CompileResult r = ar.result();
+        if (r.ranLocally()) {
+          stats.raceLocalWon();
+          task.finish("local (won race)", r.exitStatus() == 0 ? "" : "exit status " + r.exitStatus());
+          stats.finished(task);
+          respond(req, r);
+          return;
+        }
         stats.remote(r.source());
         if (r.exitStatus() != 0) {
           stats.failed();
         }
         task.finish(r.exitStatus() == 0 ? outcome(r.source()) : "failed", r.exitStatus() == 0 ? "" : "exit status " + r.exitStatus());
         stats.finished(task);
-        req.response().putHeader("x-kiln-run", "remote").putHeader("x-kiln-exit", Integer.toString(r.exitStatus()))
-            .putHeader("x-kiln-stdout-length", Integer.toString(r.stdout().length))
-            .end(Buffer.buffer(r.stdout()).appendBytes(r.stderr()));
+        respond(req, r);
         return;
       }
       Throwable e = ar.cause();
@@ -110,6 +115,13 @@ public final class ProxyServer {
       stats.finished(task);
       req.response().putHeader("x-kiln-run", "local").putHeader("x-kiln-reason", sanitize(String.valueOf(e.getMessage()))).end();
     });
+  }
+
+  /** The compile ran (remotely, or locally in a race): the wrapper prints the streams and exits with its status. */
+  private static void respond(HttpServerRequest req, CompileResult r) {
+    req.response().putHeader("x-kiln-run", "remote").putHeader("x-kiln-exit", Integer.toString(r.exitStatus()))
+        .putHeader("x-kiln-stdout-length", Integer.toString(r.stdout().length))
+        .end(Buffer.buffer(r.stdout()).appendBytes(r.stderr()));
   }
 
   private void quit(HttpServerRequest req) {

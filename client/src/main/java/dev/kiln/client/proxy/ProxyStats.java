@@ -18,6 +18,7 @@ public final class ProxyStats {
   private final AtomicLong localFallback = new AtomicLong();
   private final AtomicLong local = new AtomicLong();
   private final AtomicLong failed = new AtomicLong();
+  private final AtomicLong raceLocalWon = new AtomicLong();
   private final Deque<CompileTask> recent = new ArrayDeque<>();
   private final Map<Long, CompileTask> active = new java.util.concurrent.ConcurrentSkipListMap<>();
 
@@ -37,6 +38,10 @@ public final class ProxyStats {
 
   void local() {
     local.incrementAndGet();
+  }
+
+  void raceLocalWon() {
+    raceLocalWon.incrementAndGet();
   }
 
   void failed() {
@@ -71,6 +76,7 @@ public final class ProxyStats {
     m.put("local_fallback", localFallback.get());
     m.put("local", local.get());
     m.put("failed", failed.get());
+    m.put("race_local_won", raceLocalWon.get());
     return m;
   }
 }

@@ -5,9 +5,18 @@ import dev.kiln.proto.goma.ExecResp;
 /**
  * How a remote compile ended, as the build tool must see it: exit status and the two streams, and
  * where the result came from (NO_CACHE: compiled now; STORAGE_CACHE: the farm's action cache;
- * LOCAL_OUTPUT_CACHE: this machine's).
+ * LOCAL_OUTPUT_CACHE: this machine's), or that it ran here after all ({@code ranLocally}).
  */
-public record CompileResult(int exitStatus, byte[] stdout, byte[] stderr, ExecResp.CacheSource source) {
+public record CompileResult(int exitStatus, byte[] stdout, byte[] stderr, ExecResp.CacheSource source, boolean ranLocally) {
+  public CompileResult(int exitStatus, byte[] stdout, byte[] stderr, ExecResp.CacheSource source) {
+    this(exitStatus, stdout, stderr, source, false);
+  }
+
+  /** A compile this machine ran (race mode: the local run finished first). */
+  public static CompileResult local(int exitStatus, byte[] stdout, byte[] stderr) {
+    return new CompileResult(exitStatus, stdout, stderr, ExecResp.CacheSource.NO_CACHE, true);
+  }
+
   public boolean cacheHit() {
     return source != ExecResp.CacheSource.NO_CACHE;
   }

@@ -37,6 +37,15 @@ public final class CompileTask {
     long now = clock.millis();
     phases.merge(name, now - lastMark, Long::sum);
     lastMark = now;
+    notifyAll();
+  }
+
+  /** Waits up to {@code timeoutMillis} for phase {@code name} to end; true if it has. */
+  public synchronized boolean awaitPhase(String name, long timeoutMillis) throws InterruptedException {
+    if (!phases.containsKey(name)) {
+      wait(timeoutMillis);
+    }
+    return phases.containsKey(name);
   }
 
   public synchronized void inputs(Collection<Path> files) {

@@ -23,6 +23,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
 
 /**
  * kiln-cc's remote path, the same for every compiler type: the type parses the command line,
@@ -32,7 +33,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * atomically (a temporary file renamed into place: never a partial or wrong object). Inputs under
  * the system directories are left to the farm's matching toolchain.
  */
-public final class GomaRemoteCompiler {
+public final class GomaRemoteCompiler implements Compiler {
   private static final int MAX_TRIES = 4;
   private static final int MAX_REMEMBERED_UPLOADS = 1_000_000;
   private static final List<String> SYSTEM_DIRS = List.of("/usr/", "/lib/", "/lib64/", "/lib32/", "/bin/", "/sbin/", "/etc/");
@@ -49,7 +50,7 @@ public final class GomaRemoteCompiler {
     this.hashes = hashes;
   }
 
-  /** Every compiler seen so far, by type and path: what /compilerinfoz shows. */
+  @Override
   public Map<String, CompilerDetails> compilers() {
     return new TreeMap<>(compilers);
   }
@@ -59,16 +60,26 @@ public final class GomaRemoteCompiler {
     return compile(argv, cwd, new CompileTask(0, String.join(" ", argv), java.time.Clock.systemUTC()));
   }
 
+  @Override
   public CompileResult compile(List<String> argv, Path cwd, CompileTask task) throws NotRemotable, IOException, InterruptedException {
+    return compile(argv, cwd, task, () -> true);
+  }
+
+  /**
+   * As {@link #compile(List, Path, CompileTask)}, but outputs are written only if {@code mayWrite}
+   * says yes when the result is in (race mode: the local compile may have won).
+   */
+  public CompileResult compile(List<String> argv, Path cwd, CompileTask task, BooleanSupplier mayWrite)
+      throws NotRemotable, IOException, InterruptedException {
     if (argv.isEmpty()) {
       throw new NotRemotable("empty command line", false);
     }
     CompilerType<?, ?> type = types.find(argv.get(0)).orElseThrow(() -> new NotRemotable("no compiler type handles " + argv.get(0), false));
-    return compile(type, argv, cwd, task);
+    return compile(type, argv, cwd, task, mayWrite);
   }
 
   private <C extends CompileCommand, I extends CompilerDetails> CompileResult compile(CompilerType<C, I> type, List<String> argv, Path cwd,
-      CompileTask task) throws NotRemotable, IOException, InterruptedException {
+      CompileTask task, BooleanSupplier mayWrite) throws NotRemotable, IOException, InterruptedException {
     C command = type.parse(argv, cwd);
     task.phase("flag parse");
     I info = type.info(command);
@@ -108,7 +119,7 @@ public final class GomaRemoteCompiler {
       rememberUploads(req);
     }
     ExecResult result = resp.getResult();
-    if (result.getExitStatus() == 0) {
+    if (result.getExitStatus() == 0 && mayWrite.getAsBoolean()) {
       for (ExecResult.Output out : result.getOutputList()) {
         writeAtomically(cwd.resolve(out.getFilename()), out.getBlob().getContent().toByteArray(), out.getIsExecutable());
       }
