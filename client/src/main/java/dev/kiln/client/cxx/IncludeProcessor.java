@@ -26,10 +26,12 @@ import java.util.concurrent.TimeUnit;
  */
 public final class IncludeProcessor {
   private static final long RACY_MILLIS = 2000;
+  private static final int MAX_MANIFESTS = 100_000;
 
-  private record Parsed(long size, long mtimeNanos, SourceFile file) {}
+  private record Parsed(Stamp stamp, SourceFile file) {}
 
   private final Map<Path, Parsed> parsed = new ConcurrentHashMap<>();
+  private final Map<ManifestKey, Manifest> manifests = new ConcurrentHashMap<>();
   private final Map<CompilerInfo, Macros> predefined = new ConcurrentHashMap<>();
   private final Map<Path, Boolean> systemHeaders = new ConcurrentHashMap<>();
   private final Map<String, List<Token>> lexed = new ConcurrentHashMap<>();
@@ -45,6 +47,58 @@ public final class IncludeProcessor {
 
   /** Every file the compile of {@code source} reads: the source, forced includes and all headers. */
   public Set<Path> inputs(Path source, CompilerFlags flags, CompilerInfo info) {
+    ManifestKey key = new ManifestKey(source, flags, info);
+    Manifest known = manifests.get(key);
+    if (known != null && known.stillValid()) {
+      return known.inputs();
+    }
+    Scan scan = scan(source, flags, info);
+    if (!scan.racy) {
+      if (manifests.size() > MAX_MANIFESTS) {
+        manifests.clear();
+      }
+      manifests.put(key, new Manifest(java.util.Collections.unmodifiableSet(new LinkedHashSet<>(scan.seen)), Map.copyOf(scan.path.probes()), Map.copyOf(scan.stamps)));
+    }
+    return scan.seen;
+  }
+
+  /**
+   * What one scan depended on, so that the same compile need not be scanned again: every
+   * non-system file it read (size and mtime) and every non-system path it asked about (exists or
+   * not). A scan is a function of the flags, the compiler info, the files' contents and those
+   * answers, so if all of them are unchanged, so is its result, including a new header that would
+   * now shadow an old one (a different answer for its path). System headers are taken as fixed
+   * while the proxy runs, as everywhere in the scanner.
+   */
+  private record Manifest(Set<Path> inputs, Map<Path, Boolean> probes, Map<Path, Stamp> stamps) {
+    boolean stillValid() {
+      for (Map.Entry<Path, Boolean> p : probes.entrySet()) {
+        if (Files.isRegularFile(p.getKey()) != p.getValue()) {
+          return false;
+        }
+      }
+      for (Map.Entry<Path, Stamp> s : stamps.entrySet()) {
+        try {
+          if (!Stamp.of(Files.readAttributes(s.getKey(), BasicFileAttributes.class)).equals(s.getValue())) {
+            return false;
+          }
+        } catch (IOException e) {
+          return false;
+        }
+      }
+      return true;
+    }
+  }
+
+  private record ManifestKey(Path source, CompilerFlags flags, CompilerInfo info) {}
+
+  private record Stamp(long size, long mtimeNanos) {
+    static Stamp of(BasicFileAttributes a) {
+      return new Stamp(a.size(), a.lastModifiedTime().to(TimeUnit.NANOSECONDS));
+    }
+  }
+
+  private Scan scan(Path source, CompilerFlags flags, CompilerInfo info) {
     Macros macros = predefined.computeIfAbsent(info, this::predefinedMacros).copy();
     for (String op : flags.macroOps()) {
       String body = op.substring(1);
@@ -68,7 +122,7 @@ public final class IncludeProcessor {
       scan.process(forced, -1, 0);
     }
     scan.process(source, -1, 0);
-    return scan.seen;
+    return scan;
   }
 
   private Macros predefinedMacros(CompilerInfo info) {
@@ -81,16 +135,21 @@ public final class IncludeProcessor {
     return macros;
   }
 
-  private SourceFile load(Path p) throws IOException {
-    BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
-    long mtime = a.lastModifiedTime().to(TimeUnit.NANOSECONDS);
+  /** A file's directives, and its stamp into the scan's record (a file changed just now makes the scan racy). */
+  private SourceFile load(Path p, Scan scan) throws IOException {
+    Stamp stamp = Stamp.of(Files.readAttributes(p, BasicFileAttributes.class));
+    boolean racy = clock.millis() - TimeUnit.NANOSECONDS.toMillis(stamp.mtimeNanos()) <= RACY_MILLIS;
+    if (!SearchPath.isSystem(p)) {
+      scan.stamps.put(p, stamp);
+      scan.racy |= racy;
+    }
     Parsed cached = parsed.get(p);
-    if (cached != null && cached.size() == a.size() && cached.mtimeNanos() == mtime) {
+    if (cached != null && cached.stamp().equals(stamp)) {
       return cached.file();
     }
     SourceFile f = SourceFile.read(p);
-    if (clock.millis() - TimeUnit.NANOSECONDS.toMillis(mtime) > RACY_MILLIS) {
-      parsed.put(p, new Parsed(a.size(), mtime, f));
+    if (!racy) {
+      parsed.put(p, new Parsed(stamp, f));
     } else {
       parsed.remove(p);
     }
@@ -121,6 +180,8 @@ public final class IncludeProcessor {
     final Macros macros;
     final Set<Path> seen = new LinkedHashSet<>();
     final Set<Path> once = new HashSet<>();
+    final Map<Path, Stamp> stamps = new java.util.HashMap<>();
+    boolean racy;
 
     Scan(SearchPath path, Macros macros) {
       this.path = path;
@@ -135,7 +196,7 @@ public final class IncludeProcessor {
       }
       SourceFile src;
       try {
-        src = load(norm);
+        src = load(norm, this);
       } catch (IOException e) {
         return;
       }

@@ -88,9 +88,17 @@ final class SearchPath {
 
   private boolean isFile(Path p) {
     Path n = p.normalize();
-    String s = n.toString();
-    boolean system = SYSTEM.stream().anyMatch(s::startsWith);
-    return (system ? systemExists : exists).computeIfAbsent(n, Files::isRegularFile);
+    return (isSystem(n) ? systemExists : exists).computeIfAbsent(n, Files::isRegularFile);
+  }
+
+  static boolean isSystem(Path p) {
+    String s = p.toString();
+    return SYSTEM.stream().anyMatch(s::startsWith);
+  }
+
+  /** Every non-system path this search asked about, and the answer. */
+  Map<Path, Boolean> probes() {
+    return exists;
   }
 
   static SearchPath of(CompilerFlags flags, CompilerInfo info, Map<Path, Boolean> systemExists) {

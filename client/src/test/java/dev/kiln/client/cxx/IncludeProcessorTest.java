@@ -36,6 +36,27 @@ class IncludeProcessorTest {
     return out;
   }
 
+  private static void age(Path... files) throws Exception {
+    for (Path f : files) {
+      Files.setLastModifiedTime(f, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 60_000));
+    }
+  }
+
+  @Test
+  void aRepeatedCompileIsAnsweredFromItsManifestUntilANewHeaderShadowsAnOldOne() throws Exception {
+    Path old = write("inc1/x.h", "#include \"y.h\"\n");
+    Path y = write("inc1/y.h", "\n");
+    Path c = write("a.c", "#include \"x.h\"\n");
+    age(old, y, c);
+    assertThat(scan(c, "-Iinc2", "-Iinc1")).isEqualTo(names("a.c", "inc1/x.h", "inc1/y.h"));
+    assertThat(scan(c, "-Iinc2", "-Iinc1")).isEqualTo(names("a.c", "inc1/x.h", "inc1/y.h"));
+    Path shadow = write("inc2/x.h", "\n"); // a new header earlier in the search path
+    age(shadow);
+    assertThat(scan(c, "-Iinc2", "-Iinc1")).isEqualTo(names("a.c", "inc2/x.h"));
+    Files.delete(shadow);
+    assertThat(scan(c, "-Iinc2", "-Iinc1")).isEqualTo(names("a.c", "inc1/x.h", "inc1/y.h"));
+  }
+
   @Test
   void aHeaderEditedBetweenScansIsReadAgain() throws Exception {
     Path h = write("a.h", "#define A 1\n");
