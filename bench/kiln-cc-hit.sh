@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench/kiln-cc-hit.sh [N] - a cache hit as the build tool sees it (process start to exit) for one
-# lua TU (lvm.c): `kiln-cc gcc -c` answered from the proxy's local output cache (native front and
-# the bash-only path), and from the
+# lua TU (lvm.c): `kiln-cc gcc -c` answered from the proxy's local output cache (the native front
+# called directly, through bin/kiln-cc, and bin/kiln-cc's bash-only path), and from the
 # farm's cache (a second proxy with the output cache off), vs a warm local `ccache gcc -c` vs plain
 # `gcc -c`; N runs each (after WARMUP=30 unmeasured runs per proxy), median and p90.
 # Starts `bin/kiln up` and two `bin/kiln proxy`.
@@ -29,10 +29,11 @@ for _ in $(seq "${WARMUP:-30}"); do
 done
 time_ms() { local s e; s=$(date +%s%N); "$@" >/dev/null 2>&1; e=$(date +%s%N); echo $(( (e - s) / 1000 )); }
 stats() { sort -n | awk '{a[NR]=$1} END {printf "%.1f / %.1f", a[int((NR+1)/2)]/1000, a[int(NR*0.9)]/1000}'; }
-for variant in kiln-cc kiln-cc-bash kiln-cc-farm ccache plain; do
+for variant in kiln-cc-native kiln-cc kiln-cc-bash kiln-cc-farm ccache plain; do
   samples=()
   for _ in $(seq "$n"); do
     case $variant in
+      kiln-cc-native) samples+=("$(time_ms "$root/client/target/kiln-cc-native" "${args[@]}")") ;;
       kiln-cc) samples+=("$(time_ms "$root/bin/kiln-cc" "${args[@]}")") ;;
       kiln-cc-bash) samples+=("$(KILN_CC_NO_NATIVE=1 time_ms "$root/bin/kiln-cc" "${args[@]}")") ;;
       kiln-cc-farm) samples+=("$(KILN_PROXY_PORT=$fport time_ms "$root/bin/kiln-cc" "${args[@]}")") ;;
@@ -45,7 +46,8 @@ done
 echo "machine: $(nproc) cores, $(gcc --version | head -1), $(ccache --version | head -1)"
 echo "| variant (lua lvm.c, -O2) | p50 / p90 ms |"
 echo "|---|---|"
-echo "| kiln-cc, local output cache hit | $(cat "$tmp/kiln-cc.txt") |"
+echo "| kiln-cc native front called directly (CC=client/target/kiln-cc-native), local output cache hit | $(cat "$tmp/kiln-cc-native.txt") |"
+echo "| kiln-cc (bin/kiln-cc, execs the native front), local output cache hit | $(cat "$tmp/kiln-cc.txt") |"
 echo "| kiln-cc, local output cache hit, bash wrapper (KILN_CC_NO_NATIVE=1) | $(cat "$tmp/kiln-cc-bash.txt") |"
 echo "| kiln-cc, farm cache hit (output cache off) | $(cat "$tmp/kiln-cc-farm.txt") |"
 echo "| ccache, warm local hit | $(cat "$tmp/ccache.txt") |"

@@ -148,7 +148,7 @@ class KilnCcMakeTest {
       buildRemoteThenRebuild(s, "lua", src);
       assertThat(Commands.run(env, src.resolve("lua").toString(), "-v")).startsWith("Lua 5.4");
       assertThat(Commands.run(env, src.resolve("lua").toString(), "-e", "print(6*7)").trim()).isEqualTo("42");
-      String page = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/")).build(),
+      String page = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/")).build(),
           HttpResponse.BodyHandlers.ofString()).body();
       assertThat(page).contains("cache hit").contains("lvm.c");
 

@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The proxy's pages: the dashboard (counters; running and finished tasks with per-phase times and
- * their inputs; failures and fallbacks highlighted) and /compilerinfoz.
+ * The proxy's pages: the dashboard (counters; running and finished tasks with per-phase times,
+ * linked to their inputs; failures and fallbacks highlighted), one task, and /compilerinfoz.
  */
 final class Dashboard {
   private static final String STYLE = "<style>body{font-family:sans-serif;margin:1em}td,th{padding:2px 8px;text-align:left;vertical-align:top}"
@@ -26,6 +26,19 @@ final class Dashboard {
     b.append("<h2>Finished tasks</h2>");
     tasks(b, stats.recent(), "finished");
     return b.append("</body></html>").toString();
+  }
+
+  /** One task: its phases and every input (kept off the dashboard itself, which would grow to megabytes). */
+  static String task(CompileTask t) {
+    StringBuilder b = page("kiln-cc task " + t.id()).append("<table>");
+    row(b, "command", t.command());
+    row(b, "outcome", t.outcome());
+    row(b, "ms", Long.toString(t.millis()));
+    t.phases().forEach((k, v) -> row(b, k + " ms", v.toString()));
+    row(b, "reason", t.reason());
+    b.append("</table><h2>").append(t.inputs().size()).append(" inputs</h2><ul>");
+    t.inputs().forEach(i -> b.append("<li>").append(escape(i)).append("</li>"));
+    return b.append("</ul></body></html>").toString();
   }
 
   static String compilers(Map<String, CompilerDetails> compilers) {
@@ -65,11 +78,9 @@ final class Dashboard {
       Map<String, Long> phases = t.phases();
       PHASES.forEach(p -> b.append("<td>").append(phases.containsKey(p) ? phases.get(p).toString() : "").append("</td>"));
       b.append("<td>").append(escape(t.command()));
-      List<String> inputs = t.inputs();
-      if (!inputs.isEmpty()) {
-        b.append("<details><summary>").append(inputs.size()).append(" inputs</summary>");
-        inputs.forEach(i -> b.append(escape(i)).append("<br>"));
-        b.append("</details>");
+      int inputs = t.inputs().size();
+      if (inputs > 0) {
+        b.append("<br><a href=\"/task?id=").append(t.id()).append("\">").append(inputs).append(" inputs</a>");
       }
       b.append("</td><td>").append(escape(t.reason())).append("</td></tr>");
     }

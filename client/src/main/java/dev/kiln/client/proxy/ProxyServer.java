@@ -65,6 +65,7 @@ public final class ProxyServer {
       case "/healthz" -> req.response().end("ok\n");
       case "/quitquitquit" -> quit(req);
       case "/" -> html(req, Dashboard.render(stats));
+      case "/task" -> task(req);
       case "/compilerinfoz" -> html(req, Dashboard.compilers(compiler.compilers()));
       case "/logz" -> req.response().putHeader("content-type", "text/plain; charset=utf-8").end(String.join("\n", log.lines()) + "\n");
       default -> req.response().setStatusCode(404).end("not found\n");
@@ -122,6 +123,17 @@ public final class ProxyServer {
     req.response().putHeader("x-kiln-run", "remote").putHeader("x-kiln-exit", Integer.toString(r.exitStatus()))
         .putHeader("x-kiln-stdout-length", Integer.toString(r.stdout().length))
         .end(Buffer.buffer(r.stdout()).appendBytes(r.stderr()));
+  }
+
+  private void task(HttpServerRequest req) {
+    String id = String.valueOf(req.getParam("id"));
+    java.util.Optional<CompileTask> t = java.util.stream.Stream.concat(stats.active().stream(), stats.recent().stream())
+        .filter(x -> Long.toString(x.id()).equals(id)).findFirst();
+    if (t.isEmpty()) {
+      req.response().setStatusCode(404).end("no such task (only the last 200 are kept)\n");
+      return;
+    }
+    html(req, Dashboard.task(t.get()));
   }
 
   private void quit(HttpServerRequest req) {

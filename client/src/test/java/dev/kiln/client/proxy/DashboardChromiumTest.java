@@ -84,7 +84,8 @@ class DashboardChromiumTest {
     assertThat(dom).contains("<td id=\"remote\">3</td>").contains("<td id=\"local_fallback\">1</td>").contains("<td id=\"failed\">1</td>");
     assertThat(dom).contains("<tr class=\"failed\"><td>failed</td>").contains("<tr class=\"hit\"><td>cache hit</td>")
         .contains("<tr class=\"fallback\"><td>local fallback</td>").contains("connection refused");
-    assertThat(dom).contains("<th>flag parse</th>").contains("<th>output write</th>").contains(dir.resolve("common.h").toString());
+    assertThat(dom).contains("<th>flag parse</th>").contains("<th>output write</th>").contains("3 inputs</a>");
+    assertThat(browser(chromium, "--dump-dom", url + "task?id=1")).contains(dir.resolve("common.h").toString()).contains("remote wait ms");
 
     Path png = Path.of("target", "dashboard.png").toAbsolutePath();
     Files.deleteIfExists(png);

@@ -90,7 +90,10 @@ class ProxyServerTest {
 
     String page = get(port, "/");
     assertThat(page).contains("<th>include scan</th>").contains("<th>remote wait</th>").contains("class=\"failed\"")
-        .contains(dir.resolve("a.h").toString()).contains("3 inputs").contains("stdc-predef.h");
+        .contains("<a href=\"/task?id=1\">3 inputs</a>");
+    assertThat(get(port, "/task?id=1")).contains("include scan ms").contains(dir.resolve("a.h").toString()).contains("stdc-predef.h");
+    assertThat(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/task?id=99")).build(),
+        HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(404);
     assertThat(get(port, "/compilerinfoz")).contains("gcc /usr/bin/gcc").contains("binary sha256").contains("system include dirs")
         .contains("/usr/include");
     assertThat(get(port, "/logz")).contains("kiln-cc proxy listening");
