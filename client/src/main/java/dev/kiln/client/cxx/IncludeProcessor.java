@@ -139,7 +139,7 @@ public final class IncludeProcessor {
   private SourceFile load(Path p, Scan scan) throws IOException {
     Stamp stamp = Stamp.of(Files.readAttributes(p, BasicFileAttributes.class));
     boolean racy = clock.millis() - TimeUnit.NANOSECONDS.toMillis(stamp.mtimeNanos()) <= RACY_MILLIS;
-    if (!SearchPath.isSystem(p)) {
+    if (!dev.kiln.common.SystemDirs.contains(p)) {
       scan.stamps.put(p, stamp);
       scan.racy |= racy;
     }

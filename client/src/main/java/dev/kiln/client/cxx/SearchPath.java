@@ -1,5 +1,6 @@
 package dev.kiln.client.cxx;
 
+import dev.kiln.common.SystemDirs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,8 +15,6 @@ import java.util.concurrent.ConcurrentHashMap;
  * and across scans for the system directories, which do not change while a build runs.
  */
 final class SearchPath {
-  private static final List<String> SYSTEM = List.of("/usr/", "/lib/", "/lib64/", "/lib32/", "/etc/");
-
   private final List<Path> quote;
   private final List<Path> chain;
   private final Map<Path, Boolean> exists = new ConcurrentHashMap<>();
@@ -88,12 +87,7 @@ final class SearchPath {
 
   private boolean isFile(Path p) {
     Path n = p.normalize();
-    return (isSystem(n) ? systemExists : exists).computeIfAbsent(n, Files::isRegularFile);
-  }
-
-  static boolean isSystem(Path p) {
-    String s = p.toString();
-    return SYSTEM.stream().anyMatch(s::startsWith);
+    return (SystemDirs.contains(n) ? systemExists : exists).computeIfAbsent(n, Files::isRegularFile);
   }
 
   /** Every non-system path this search asked about, and the answer. */

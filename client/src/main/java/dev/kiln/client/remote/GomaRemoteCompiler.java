@@ -5,6 +5,7 @@ import dev.kiln.client.compiler.CompileCommand;
 import dev.kiln.client.compiler.CompilerDetails;
 import dev.kiln.client.compiler.CompilerType;
 import dev.kiln.client.compiler.CompilerTypes;
+import dev.kiln.common.SystemDirs;
 import dev.kiln.proto.events.Toolchain;
 import dev.kiln.proto.goma.CommandSpec;
 import dev.kiln.proto.goma.ExecReq;
@@ -36,7 +37,6 @@ import java.util.function.BooleanSupplier;
 public final class GomaRemoteCompiler implements Compiler {
   private static final int MAX_TRIES = 4;
   private static final int MAX_REMEMBERED_UPLOADS = 1_000_000;
-  private static final List<String> SYSTEM_DIRS = List.of("/usr/", "/lib/", "/lib64/", "/lib32/", "/bin/", "/sbin/", "/etc/");
 
   private final GomaExec farm;
   private final CompilerTypes types;
@@ -92,9 +92,8 @@ public final class GomaRemoteCompiler implements Compiler {
     ExecReq.Builder req = request(command, info.toolchain());
     Map<String, Path> byName = new HashMap<>();
     for (Path in : inputs) {
-      String abs = in.toString();
-      if (SYSTEM_DIRS.stream().noneMatch(abs::startsWith)) {
-        String name = in.startsWith(cwd) ? cwd.relativize(in).toString() : abs;
+      if (!SystemDirs.contains(in)) {
+        String name = in.startsWith(cwd) ? cwd.relativize(in).toString() : in.toString();
         FileHashes.Hashed h = hashes.hash(in);
         ExecReq.Input.Builder input = ExecReq.Input.newBuilder().setFilename(name).setHashKey(h.key());
         if (!uploaded.contains(h.key())) {

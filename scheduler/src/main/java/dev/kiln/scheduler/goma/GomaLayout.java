@@ -1,6 +1,7 @@
 package dev.kiln.scheduler.goma;
 
 import dev.kiln.common.FarmException;
+import dev.kiln.common.SystemDirs;
 import dev.kiln.proto.goma.ExecReq;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,7 +16,6 @@ import java.util.Map;
  * the worker's matching toolchain provides them, read-only. Nothing can land outside the exec root.
  */
 public record GomaLayout(Path root, String workingDirectory, Map<String, ExecReq.Input> inputs, List<String> outputs) {
-  static final List<String> SYSTEM_DIRS = List.of("/usr/", "/lib/", "/lib32/", "/lib64/", "/libx32/", "/bin/", "/sbin/", "/etc/");
 
   public static GomaLayout of(ExecReq req, List<String> outputs) {
     if (!req.getCwd().startsWith("/")) {
@@ -25,7 +25,7 @@ public record GomaLayout(Path root, String workingDirectory, Map<String, ExecReq
     Map<Path, ExecReq.Input> absolute = new LinkedHashMap<>();
     for (ExecReq.Input in : req.getInputList()) {
       Path p = cwd.resolve(in.getFilename()).normalize();
-      if (!isSystem(p)) {
+      if (!SystemDirs.contains(p)) {
         absolute.put(p, in);
       }
     }
@@ -64,11 +64,6 @@ public record GomaLayout(Path root, String workingDirectory, Map<String, ExecReq
       outputsFromWd.add(cwd.relativize(outs.get(i)).toString());
     }
     return new GomaLayout(root, root.relativize(cwd).toString(), inputs, outputsFromWd);
-  }
-
-  private static boolean isSystem(Path p) {
-    String s = p.toString() + "/";
-    return SYSTEM_DIRS.stream().anyMatch(s::startsWith);
   }
 
   private static void checkInside(Path root, Path p, String what) {
