@@ -34,6 +34,9 @@ final class ProxyCommand implements Callable<Integer> {
   @Option(names = "--output-cache-mb", defaultValue = "1024", description = "Local output cache size bound in MiB; 0 turns it off (default ${DEFAULT-VALUE}).")
   long outputCacheMb;
 
+  @Option(names = "--farm-timeout-s", defaultValue = "600", description = "A farm that has not answered a compile within this many seconds means a local fallback (default ${DEFAULT-VALUE}).")
+  long farmTimeoutS;
+
   @Option(names = "--race", description = "Race mode: a remote compile not answered within --race-delay-ms also runs locally; the first to finish wins.")
   boolean race;
 
@@ -48,7 +51,8 @@ final class ProxyCommand implements Callable<Integer> {
       farm = gomaHost + ":" + System.getenv().getOrDefault("GOMA_SERVER_PORT", "5050");
     }
     Vertx vertx = Vertx.vertx();
-    GomaExec exec = new HttpGomaExec(URI.create("http://" + farm), HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build());
+    GomaExec exec = new HttpGomaExec(URI.create("http://" + farm), HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(java.time.Duration.ofSeconds(5)).build(), java.time.Duration.ofSeconds(farmTimeoutS));
     if (outputCacheMb > 0) {
       Path dir = outputCacheDir != null ? outputCacheDir : Path.of(System.getProperty("user.home"), ".cache", "kiln", "outputs");
       exec = new LocalOutputCache(exec, dir, outputCacheMb << 20, Clock.systemUTC());

@@ -14,15 +14,26 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 
-/** {@link GomaExec} over HTTP to a front node: POST /e, and /l for outputs sent as FILE_META. */
+/**
+ * {@link GomaExec} over HTTP to a front node: POST /e, and /l for outputs sent as FILE_META. A farm
+ * that does not answer within the timeout is an IOException, which the proxy turns into a counted
+ * local fallback.
+ */
 public final class HttpGomaExec implements GomaExec {
   private final URI farm;
   private final HttpClient http;
+  private final Duration timeout;
 
-  public HttpGomaExec(URI farm, HttpClient http) {
+  public HttpGomaExec(URI farm, HttpClient http, Duration timeout) {
     this.farm = farm;
     this.http = http;
+    this.timeout = timeout;
+  }
+
+  public HttpGomaExec(URI farm, HttpClient http) {
+    this(farm, http, Duration.ofMinutes(10));
   }
 
   @Override
@@ -58,7 +69,7 @@ public final class HttpGomaExec implements GomaExec {
   }
 
   private byte[] post(String path, byte[] body) throws IOException, InterruptedException {
-    HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(farm.resolve(path)).header("Content-Type", "binary/x-protocol-buffer")
+    HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(farm.resolve(path)).timeout(timeout).header("Content-Type", "binary/x-protocol-buffer")
         .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofByteArray());
     if (r.statusCode() != 200) {
       throw new IOException("farm answered HTTP " + r.statusCode() + " to " + path);
