@@ -59,6 +59,9 @@ public final class GomaCompile {
   private final OperationOutcome outcomes;
   private final GomaResults results;
   private final boolean arbitraryToolchains;
+  /** Goma hash key to content digest, for inputs this node has resolved before. */
+  private final Map<String, Digest> keyDigests = new java.util.concurrent.ConcurrentHashMap<>();
+  private static final int MAX_KEY_DIGESTS = 1_000_000;
 
   public GomaCompile(ToolchainCatalog toolchains, GomaFileService files, BlobStore cas, ActionCache actionCache, Blocking blocking,
       ExecutionCoordinator coordinator, OperationOutcome outcomes, boolean arbitraryToolchains) {
@@ -253,12 +256,42 @@ public final class GomaCompile {
     }
   }
 
-  /** Each input's content digest (stored in the CAS), or why it is missing. */
+  /**
+   * Each input's content digest (stored in the CAS), or why it is missing. An input sent by key
+   * only whose content digest this node already knows is settled by one batched presence check in
+   * the CAS instead of reading it from the file store and storing it again (a hash key names one
+   * content forever, so the mapping never goes stale; presence is checked every time).
+   */
   private CompletionStage<Resolved> resolveInputs(GomaLayout layout, boolean store) {
-    Map<String, Digest> digests = new TreeMap<>();
+    Map<String, Digest> known = new TreeMap<>();
+    for (Map.Entry<String, ExecReq.Input> e : layout.inputs().entrySet()) {
+      Digest d = e.getValue().hasContent() ? null : keyDigests.get(e.getValue().getHashKey());
+      if (d != null) {
+        known.put(e.getKey(), d);
+      }
+    }
+    CompletionStage<java.util.Set<Digest>> absent = known.isEmpty()
+        ? CompletableFuture.completedFuture(java.util.Set.of()) : cas.findMissing(known.values());
+    return absent.thenCompose(gone -> {
+      Map<String, Digest> present = new TreeMap<>();
+      known.forEach((name, d) -> {
+        if (!gone.contains(d)) {
+          present.put(name, d);
+        }
+      });
+      return resolveFromFileStore(layout, store, present);
+    });
+  }
+
+  /** Inputs not settled yet ({@code settled} holds the rest): from their content or the file store, into the CAS. */
+  private CompletionStage<Resolved> resolveFromFileStore(GomaLayout layout, boolean store, Map<String, Digest> settled) {
+    Map<String, Digest> digests = new TreeMap<>(settled);
     Map<String, String> missing = new TreeMap<>();
     List<CompletionStage<Void>> work = new ArrayList<>();
     for (Map.Entry<String, ExecReq.Input> e : layout.inputs().entrySet()) {
+      if (settled.containsKey(e.getKey())) {
+        continue;
+      }
       ExecReq.Input in = e.getValue();
       CompletionStage<Optional<FileBlob>> blob = !in.hasContent() ? files.find(in.getHashKey())
           : store ? files.storeOne(in.getContent()).thenApply(k -> Optional.of(in.getContent()))
@@ -269,13 +302,22 @@ public final class GomaCompile {
           if (err != null || bytes.isEmpty()) {
             missing.put(in.getFilename(), err == null ? "not in the file store" : FarmException.from(err).getMessage());
           } else {
-            digests.put(e.getKey(), Digest.of(bytes.get()));
+            Digest d = Digest.of(bytes.get());
+            digests.put(e.getKey(), d);
+            rememberDigest(in.getHashKey(), d);
           }
         }
         return bytes == null ? Optional.<byte[]>empty() : bytes;
       }).thenCompose(bytes -> bytes.isPresent() && store ? cas.put(Digest.of(bytes.get()), bytes.get()) : CompletableFuture.completedFuture(null)));
     }
     return Futures.all(work).thenApply(v -> new Resolved(digests, missing));
+  }
+
+  private void rememberDigest(String hashKey, Digest digest) {
+    if (keyDigests.size() > MAX_KEY_DIGESTS) {
+      keyDigests.clear(); // forgetting only costs a file-store read
+    }
+    keyDigests.put(hashKey, digest);
   }
 
   private CompletionStage<Optional<byte[]>> bytesOf(Optional<FileBlob> blob) {
