@@ -142,6 +142,29 @@ class GomaExecTest {
   }
 
   @Test
+  void anInputSentByKeyIsRestoredFromTheFileStoreWhenTheCasLostIt() throws Exception {
+    String tag = UUID.randomUUID().toString().replace("-", "");
+    String header = "#define KEYED_" + tag + " 1\n";
+    FileBlob h = file(header);
+    ExecResp first = exec(compile("k1.c", "k1.o", input("k1.c", file("#include \"k.h\"\nint k1;\n"), true),
+        input("../include/k.h", h, true)).build());
+    assertThat(first.getResult().getExitStatus()).isZero();
+
+    // Known to the front node and in the CAS: settled by key alone.
+    ExecResp second = exec(compile("k2.c", "k2.o", input("k2.c", file("#include \"k.h\"\nint k2;\n"), true),
+        input("../include/k.h", h, false)).build());
+    assertThat(second.getMissingInputList()).isEmpty();
+    assertThat(second.getResult().getExitStatus()).isZero();
+
+    // The CAS lost the header (eviction): the front node notices and stores it again from the file store.
+    farm.hazelcast().getMap(dev.kiln.brokerconfig.HazelcastShape.CAS_MAP).remove(Hashing.sha256Hex(header.getBytes(StandardCharsets.UTF_8)));
+    ExecResp third = exec(compile("k3.c", "k3.o", input("k3.c", file("#include \"k.h\"\nint k3;\n"), true),
+        input("../include/k.h", h, false)).build());
+    assertThat(third.getMissingInputList()).isEmpty();
+    assertThat(third.getResult().getExitStatus()).as(third.getResult().getStderrBuffer().toStringUtf8()).isZero();
+  }
+
+  @Test
   void aFiveMegabyteInputTravelsInChunks() throws Exception {
     StringBuilder big = new StringBuilder("/* " + UUID.randomUUID() + " */\n");
     while (big.length() < (5 << 20) + 1000) {
