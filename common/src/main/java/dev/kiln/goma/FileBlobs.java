@@ -15,6 +15,30 @@ public final class FileBlobs {
 
   private FileBlobs() {}
 
+  /** A file's content as a client sends it: one FILE, or a FILE_META over the FILE_CHUNKs it lists. */
+  public record Split(FileBlob top, java.util.List<FileBlob> chunks) {}
+
+  /**
+   * Splits {@code content} the client's way: up to 2 MiB one FILE; above, FILE_CHUNKs of 2 MiB
+   * (offset set, file_size = the chunk's own size) listed by a FILE_META (file_size = the total).
+   */
+  public static Split split(byte[] content) {
+    if (content.length <= CHUNK_SIZE) {
+      return new Split(FileBlob.newBuilder().setBlobType(FileBlob.BlobType.FILE).setFileSize(content.length)
+          .setContent(com.google.protobuf.ByteString.copyFrom(content)).build(), java.util.List.of());
+    }
+    java.util.List<FileBlob> chunks = new java.util.ArrayList<>();
+    FileBlob.Builder meta = FileBlob.newBuilder().setBlobType(FileBlob.BlobType.FILE_META).setFileSize(content.length);
+    for (int off = 0; off < content.length; off += CHUNK_SIZE) {
+      int n = Math.min(CHUNK_SIZE, content.length - off);
+      FileBlob chunk = FileBlob.newBuilder().setBlobType(FileBlob.BlobType.FILE_CHUNK).setOffset(off).setFileSize(n)
+          .setContent(com.google.protobuf.ByteString.copyFrom(content, off, n)).build();
+      chunks.add(chunk);
+      meta.addHashKey(hashKey(chunk));
+    }
+    return new Split(meta.build(), java.util.List.copyOf(chunks));
+  }
+
   /** The hash key: lowercase hex SHA-256 of the serialized blob (proto2: set fields, by number). */
   public static String hashKey(FileBlob blob) {
     return Hashing.sha256Hex(blob.toByteArray());

@@ -51,4 +51,27 @@ class FileBlobsTest {
     assertThatThrownBy(() -> FileBlobs.checkChunksAddUp(meta, List.of(chunk(0, 20), chunk(21, 10)))).isInstanceOf(FarmException.class);
     assertThatThrownBy(() -> FileBlobs.checkChunksAddUp(meta, List.of(chunk(20, 10), chunk(0, 20)))).isInstanceOf(FarmException.class);
   }
+
+  @Test
+  void upToTwoMebibytesIsOneFileAboveThatChunksListedByAMeta() {
+    byte[] small = new byte[FileBlobs.CHUNK_SIZE];
+    FileBlobs.Split one = FileBlobs.split(small);
+    assertThat(one.top().getBlobType()).isEqualTo(FileBlob.BlobType.FILE);
+    assertThat(one.chunks()).isEmpty();
+    FileBlobs.checkWellFormed(one.top());
+
+    byte[] big = new byte[5 * 1024 * 1024 + 7];
+    big[big.length - 1] = 42;
+    FileBlobs.Split split = FileBlobs.split(big);
+    FileBlob meta = split.top();
+    assertThat(meta.getBlobType()).isEqualTo(FileBlob.BlobType.FILE_META);
+    assertThat(meta.getFileSize()).isEqualTo(big.length);
+    assertThat(split.chunks()).hasSize(3);
+    assertThat(split.chunks()).extracting(FileBlob::getOffset).containsExactly(0L, (long) FileBlobs.CHUNK_SIZE, 2L * FileBlobs.CHUNK_SIZE);
+    assertThat(split.chunks()).allSatisfy(c -> assertThat(c.getFileSize()).isEqualTo(c.getContent().size()));
+    assertThat(meta.getHashKeyList()).containsExactlyElementsOf(split.chunks().stream().map(FileBlobs::hashKey).toList());
+    FileBlobs.checkWellFormed(meta);
+    split.chunks().forEach(FileBlobs::checkWellFormed);
+    FileBlobs.checkChunksAddUp(meta, split.chunks());
+  }
 }

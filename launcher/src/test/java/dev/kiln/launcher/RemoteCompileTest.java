@@ -77,4 +77,27 @@ class RemoteCompileTest {
       assertThat(remoteDeps).isEqualTo(Files.readString(copy.resolve("deps/lvm.d"))).contains("lvm.c").contains("lvm.h");
     }
   }
+
+  @Test
+  void aHeaderOverTwoMebibytesTravelsAsChunksAndTheObjectIsIdentical() throws Exception {
+    Path dir = Files.createTempDirectory("kiln-big-header");
+    StringBuilder big = new StringBuilder("#define BIG_" + System.nanoTime() + " 1\n");
+    while (big.length() < 5 * 1024 * 1024 + 100) {
+      big.append("/* padding padding padding padding padding padding padding padding padding padding */\n");
+    }
+    big.append("static const int big_answer = 42;\n");
+    Files.writeString(dir.resolve("big.h"), big);
+    Files.writeString(dir.resolve("b.c"), "#include \"big.h\"\nint answer(void) { return big_answer; }\n");
+    try (EmbeddedFarm farm = FarmFixture.start(1, 1, Duration.ofSeconds(30))) {
+      GomaRemoteCompiler cc = new GomaRemoteCompiler(new HttpGomaExec(URI.create("http://127.0.0.1:" + farm.port()),
+          HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()), CompilerTypes.builtIn(), new FileHashes(Clock.systemUTC()));
+      CompileResult r = cc.compile(List.of("gcc", "-O2", "-c", "b.c", "-o", "b.o"), dir);
+      assertThat(r.exitStatus()).as(new String(r.stderr())).isZero();
+      byte[] remote = Files.readAllBytes(dir.resolve("b.o"));
+      Process p = new ProcessBuilder("gcc", "-O2", "-c", "b.c", "-o", "b.local.o").directory(dir.toFile()).redirectErrorStream(true).start();
+      p.getInputStream().readAllBytes();
+      assertThat(p.waitFor()).isZero();
+      assertThat(remote).isEqualTo(Files.readAllBytes(dir.resolve("b.local.o")));
+    }
+  }
 }

@@ -1,6 +1,6 @@
 package dev.kiln.client.remote;
 
-import dev.kiln.common.Hashing;
+import dev.kiln.goma.FileBlobs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,7 +39,7 @@ public final class FileHashes {
       return new Hashed(s.key(), null);
     }
     byte[] content = Files.readAllBytes(file);
-    String key = Hashing.sha256Hex(GomaRemoteCompiler.fileBlob(content).toByteArray());
+    String key = FileBlobs.hashKey(FileBlobs.split(content).top());
     if (content.length == a.size() && clock.millis() - TimeUnit.NANOSECONDS.toMillis(mtime) > RACY.toMillis()) {
       stamps.put(file, new Stamp(a.size(), mtime, key));
     }

@@ -11,4 +11,12 @@ import java.io.IOException;
  */
 public interface GomaExec {
   ExecResp exec(ExecReq req, ExecReq normalized) throws IOException, InterruptedException;
+
+  /**
+   * Stores blobs in the farm's file service (/s): the FILE_CHUNKs of a file over 2 MiB, before a
+   * request embeds its FILE_META. Farms that cannot store say so with an IOException.
+   */
+  default void store(java.util.List<dev.kiln.proto.goma.FileBlob> blobs) throws IOException, InterruptedException {
+    throw new IOException("this farm connection cannot store file chunks");
+  }
 }

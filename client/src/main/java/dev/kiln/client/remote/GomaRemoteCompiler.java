@@ -6,6 +6,7 @@ import dev.kiln.client.compiler.CompilerDetails;
 import dev.kiln.client.compiler.CompilerType;
 import dev.kiln.client.compiler.CompilerTypes;
 import dev.kiln.common.SystemDirs;
+import dev.kiln.goma.FileBlobs;
 import dev.kiln.proto.events.Toolchain;
 import dev.kiln.proto.goma.CommandSpec;
 import dev.kiln.proto.goma.ExecReq;
@@ -97,7 +98,7 @@ public final class GomaRemoteCompiler implements Compiler {
         FileHashes.Hashed h = hashes.hash(in);
         ExecReq.Input.Builder input = ExecReq.Input.newBuilder().setFilename(name).setHashKey(h.key());
         if (!uploaded.contains(h.key())) {
-          input.setContent(fileBlob(h.content() != null ? h.content() : Files.readAllBytes(in)));
+          input.setContent(upload(h.content() != null ? h.content() : Files.readAllBytes(in)));
         }
         req.addInput(input);
         byName.put(name, in);
@@ -139,12 +140,21 @@ public final class GomaRemoteCompiler implements Compiler {
   }
 
   /** The farm lost or never had these: send their content with the next try. */
-  private static void addMissingContent(ExecReq.Builder req, List<String> missing, Map<String, Path> byName) throws IOException {
+  private void addMissingContent(ExecReq.Builder req, List<String> missing, Map<String, Path> byName) throws IOException, InterruptedException {
     for (ExecReq.Input.Builder in : req.getInputBuilderList()) {
       if (missing.contains(in.getFilename()) && !in.hasContent()) {
-        in.setContent(fileBlob(Files.readAllBytes(byName.get(in.getFilename()))));
+        in.setContent(upload(Files.readAllBytes(byName.get(in.getFilename()))));
       }
     }
+  }
+
+  /** The blob a request embeds for this content; a file over 2 MiB has its chunks stored first (/s) and travels as FILE_META. */
+  private FileBlob upload(byte[] content) throws IOException, InterruptedException {
+    FileBlobs.Split split = FileBlobs.split(content);
+    if (!split.chunks().isEmpty()) {
+      farm.store(split.chunks());
+    }
+    return split.top();
   }
 
   /** The farm accepted the request: it has every input, so later requests send only their keys. */
@@ -153,10 +163,6 @@ public final class GomaRemoteCompiler implements Compiler {
       uploaded.clear(); // forgetting only costs a resend
     }
     req.getInputList().forEach(in -> uploaded.add(in.getHashKey()));
-  }
-
-  static FileBlob fileBlob(byte[] data) {
-    return FileBlob.newBuilder().setBlobType(FileBlob.BlobType.FILE).setFileSize(data.length).setContent(ByteString.copyFrom(data)).build();
   }
 
   static void writeAtomically(Path target, byte[] data, boolean executable) throws IOException {

@@ -8,6 +8,8 @@ import dev.kiln.proto.goma.ExecResult;
 import dev.kiln.proto.goma.FileBlob;
 import dev.kiln.proto.goma.LookupFileReq;
 import dev.kiln.proto.goma.LookupFileResp;
+import dev.kiln.proto.goma.StoreFileReq;
+import dev.kiln.proto.goma.StoreFileResp;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
@@ -50,6 +52,19 @@ public final class HttpGomaExec implements GomaExec {
       }
     }
     return b.build();
+  }
+
+  /** POST /s in batches of five blobs, as Goma's client streams chunks; every blob must be accepted. */
+  @Override
+  public void store(java.util.List<FileBlob> blobs) throws IOException, InterruptedException {
+    for (int i = 0; i < blobs.size(); i += 5) {
+      java.util.List<FileBlob> batch = blobs.subList(i, Math.min(blobs.size(), i + 5));
+      StoreFileResp resp = parse(post("/cxx-compiler-service/s", StoreFileReq.newBuilder().addAllBlob(batch).build().toByteArray()),
+          StoreFileResp.parser());
+      if (resp.getHashKeyCount() != batch.size() || resp.getHashKeyList().contains("")) {
+        throw new IOException("the farm refused a file chunk");
+      }
+    }
   }
 
   private byte[] chunks(FileBlob meta) throws IOException, InterruptedException {

@@ -54,6 +54,11 @@ public final class LocalOutputCache implements GomaExec {
     return resp;
   }
 
+  @Override
+  public void store(List<dev.kiln.proto.goma.FileBlob> blobs) throws IOException, InterruptedException {
+    farm.store(blobs);
+  }
+
   /** The request as the result depends on it: no requester, inputs by name and hash only, in name order. */
   static String key(ExecReq req) {
     ExecReq.Builder b = req.toBuilder().clearRequesterInfo().clearInput();

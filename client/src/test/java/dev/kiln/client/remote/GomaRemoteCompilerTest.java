@@ -67,7 +67,7 @@ class GomaRemoteCompilerTest {
           .setStderrBuffer(ByteString.copyFrom(p.getErrorStream().readAllBytes()));
       for (String out : req.getExpectedOutputFilesList()) {
         byte[] data = Files.readAllBytes(root.resolve(out));
-        result.addOutput(ExecResult.Output.newBuilder().setFilename(out).setBlob(GomaRemoteCompiler.fileBlob(data)));
+        result.addOutput(ExecResult.Output.newBuilder().setFilename(out).setBlob(dev.kiln.goma.FileBlobs.split(data).top()));
       }
       return resp.setResult(result).build();
     }

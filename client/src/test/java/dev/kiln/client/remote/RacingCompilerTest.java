@@ -50,7 +50,7 @@ class RacingCompilerTest {
         throw new IOException("farm unreachable");
       }
       return ExecResp.newBuilder().setResult(ExecResult.newBuilder().setExitStatus(0).addOutput(ExecResult.Output.newBuilder()
-          .setFilename(req.getExpectedOutputFiles(0)).setBlob(GomaRemoteCompiler.fileBlob("REMOTE".getBytes())))).build();
+          .setFilename(req.getExpectedOutputFiles(0)).setBlob(dev.kiln.goma.FileBlobs.split("REMOTE".getBytes()).top()))).build();
     };
   }
 
