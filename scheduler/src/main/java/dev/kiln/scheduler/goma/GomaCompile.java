@@ -117,13 +117,25 @@ public final class GomaCompile {
     }
     Action action = actionBuilder.build();
     Digest actionDigest = Digest.of(action.toByteArray());
-    if (cacheOnly) {
-      return Blocking.onContext(actionCache.get(new ActionKey("", actionDigest))).compose(hit -> hit.isPresent() && hit.get().getExitCode() == 0
-          ? Blocking.onContext(results.toExecResp(ExecuteResponse.newBuilder().setResult(hit.get()).setCachedResult(true).build(), toolchain, true))
-          : Future.succeededFuture(ExecResp.newBuilder().setError(ExecResp.ExecError.BAD_REQUEST)
-              .addErrorMessage("cache-only access and no cached result: compile locally")
-              .setResult(ExecResult.newBuilder().setExitStatus(-1)).build()));
-    }
+    // A hit is answered before anything is stored: the Directory, Command and Action blobs are
+    // only needed by a worker.
+    Future<Optional<build.bazel.remote.execution.v2.ActionResult>> cached = req.getCachePolicy() == ExecReq.CachePolicy.STORE_ONLY
+        ? Future.succeededFuture(Optional.empty()) : Blocking.onContext(actionCache.get(new ActionKey("", actionDigest)));
+    return cached.compose(hit -> {
+      if (hit.isPresent() && hit.get().getExitCode() == 0) {
+        return Blocking.onContext(results.toExecResp(ExecuteResponse.newBuilder().setResult(hit.get()).setCachedResult(true).build(), toolchain, true));
+      }
+      if (cacheOnly) {
+        return Future.succeededFuture(ExecResp.newBuilder().setError(ExecResp.ExecError.BAD_REQUEST)
+            .addErrorMessage("cache-only access and no cached result: compile locally")
+            .setResult(ExecResult.newBuilder().setExitStatus(-1)).build());
+      }
+      return storeAndAdmit(req, root, command, action, actionDigest, toolchain);
+    });
+  }
+
+  private Future<ExecResp> storeAndAdmit(ExecReq req, InputRootBuilder.Built root, Command command, Action action, Digest actionDigest,
+      Toolchain toolchain) {
     List<CompletionStage<Void>> uploads = new ArrayList<>();
     root.directories().forEach((d, dir) -> uploads.add(cas.put(d, dir.toByteArray())));
     uploads.add(cas.put(Digest.of(command.toByteArray()), command.toByteArray()));
