@@ -6,6 +6,7 @@ import dev.kiln.common.Executables;
 import dev.kiln.proto.events.Toolchain;
 import dev.kiln.proto.goma.ExecReq;
 import dev.kiln.toolchain.CompilerProbe;
+import dev.kiln.toolchain.DebugInfo;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -24,8 +25,6 @@ import java.util.regex.Pattern;
  */
 public final class CxxCompilerType implements CompilerType<CxxCommand, CxxDetails> {
   private static final Pattern NAMES = Pattern.compile("([\\w.]+(-[\\w.]+)+-)?(gcc|g\\+\\+|cc|c\\+\\+|clang|clang\\+\\+)(-[0-9.]+)?");
-  /** Debug info records the compilation directory; a later -g0 turns it off. */
-  private static final Pattern DEBUG_ON = Pattern.compile("-g([1-3]|gdb[0-3]?|dwarf(-[2-5])?|stabs\\+?[0-3]?)?");
   /** An absolute path outside the system directories, as an argument or a flag's value. */
   private static final Pattern OWN_ABSOLUTE_PATH =
       Pattern.compile("^(-(I|iquote|isystem|idirafter|include|imacros|isysroot|o|MF|MT|MQ|B|-sysroot=))?(.*[=\"'])?/(?!(usr|lib|lib32|lib64|etc|bin|sbin|dev)/)");
@@ -93,13 +92,10 @@ public final class CxxCompilerType implements CompilerType<CxxCommand, CxxDetail
    */
   @Override
   public ExecReq normalize(ExecReq request, CxxCommand command) {
-    boolean debug = false;
-    boolean absolute = request.getInputList().stream().anyMatch(in -> in.getFilename().startsWith("/"));
-    for (String a : command.flags().args().subList(1, command.flags().args().size())) {
-      debug = DEBUG_ON.matcher(a).matches() || debug && !a.equals("-g0");
-      absolute |= OWN_ABSOLUTE_PATH.matcher(a).lookingAt();
-    }
-    return debug || absolute ? request : request.toBuilder().clearCwd().buildPartial();
+    List<String> args = command.flags().args().subList(1, command.flags().args().size());
+    boolean absolute = request.getInputList().stream().anyMatch(in -> in.getFilename().startsWith("/"))
+        || args.stream().anyMatch(a -> OWN_ABSOLUTE_PATH.matcher(a).lookingAt());
+    return DebugInfo.requested(args) || absolute ? request : request.toBuilder().clearCwd().buildPartial();
   }
 
   private static long mtime(Path p) {

@@ -22,6 +22,7 @@ import dev.kiln.proto.goma.FileBlob;
 import dev.kiln.scheduler.Blocking;
 import dev.kiln.scheduler.exec.ExecutionCoordinator;
 import dev.kiln.scheduler.exec.OperationOutcome;
+import dev.kiln.toolchain.DebugInfo;
 import dev.kiln.tree.InputRootBuilder;
 import io.vertx.core.Future;
 import java.io.ByteArrayOutputStream;
@@ -105,7 +106,8 @@ public final class GomaCompile {
 
   private Future<ExecResp> run(ExecReq req, GomaLayout layout, Map<String, Digest> digests, Toolchain toolchain, boolean cacheOnly) {
     InputRootBuilder tree = new InputRootBuilder().addDirectory(layout.workingDirectory());
-    digests.forEach((path, d) -> tree.addFile(path, d, executables(req, layout).contains(path)));
+    java.util.Set<String> executable = executables(req, layout);
+    digests.forEach((path, d) -> tree.addFile(path, d, executable.contains(path)));
     InputRootBuilder.Built root = tree.build();
     boolean atClientPath = recordsAbsolutePaths(req, layout) && InputRootPath.usable(layout.root().toString());
     Command command = command(req, layout, toolchain, atClientPath);
@@ -179,21 +181,10 @@ public final class GomaCompile {
    * Everything else runs at the fixed path and is shared across checkouts.
    */
   static boolean recordsAbsolutePaths(ExecReq req, GomaLayout layout) {
-    boolean debug = false;
+    List<String> args = req.getArgList().subList(Math.min(1, req.getArgCount()), req.getArgCount());
     java.util.regex.Pattern root = java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(layout.root().toString()) + "(?![\\w.+-])");
-    for (String arg : req.getArgList().subList(Math.min(1, req.getArgCount()), req.getArgCount())) {
-      if (DEBUG_ON.matcher(arg).matches()) {
-        debug = true;
-      } else if (arg.equals("-g0")) {
-        debug = false;
-      } else if (root.matcher(arg).find()) {
-        return true;
-      }
-    }
-    return debug;
+    return DebugInfo.requested(args) || args.stream().anyMatch(arg -> root.matcher(arg).find());
   }
-
-  private static final java.util.regex.Pattern DEBUG_ON = java.util.regex.Pattern.compile("-g([1-3]|gdb[0-3]?|dwarf(-[2-5])?|stabs\\+?[0-3]?)?");
 
   /**
    * Arbitrary-toolchain mode: the client ships its compiler among the inputs and names it in
