@@ -1,9 +1,9 @@
 package dev.kiln.client.cxx;
 
+import dev.kiln.common.FileStamp;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashSet;
@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Kiln's own C/C++ include scanner: lists every file a compile reads without running the
@@ -25,10 +24,9 @@ import java.util.concurrent.TimeUnit;
  * are the predefined macros of each compiler info and which system headers exist.
  */
 public final class IncludeProcessor {
-  private static final long RACY_MILLIS = 2000;
   private static final int MAX_MANIFESTS = 100_000;
 
-  private record Parsed(Stamp stamp, SourceFile file) {}
+  private record Parsed(FileStamp stamp, SourceFile file) {}
 
   private final Map<Path, Parsed> parsed = new ConcurrentHashMap<>();
   private final Map<ManifestKey, Manifest> manifests = new ConcurrentHashMap<>();
@@ -70,16 +68,16 @@ public final class IncludeProcessor {
    * now shadow an old one (a different answer for its path). System headers are taken as fixed
    * while the proxy runs, as everywhere in the scanner.
    */
-  private record Manifest(Set<Path> inputs, Map<Path, Boolean> probes, Map<Path, Stamp> stamps) {
+  private record Manifest(Set<Path> inputs, Map<Path, Boolean> probes, Map<Path, FileStamp> stamps) {
     boolean stillValid() {
       for (Map.Entry<Path, Boolean> p : probes.entrySet()) {
         if (Files.isRegularFile(p.getKey()) != p.getValue()) {
           return false;
         }
       }
-      for (Map.Entry<Path, Stamp> s : stamps.entrySet()) {
+      for (Map.Entry<Path, FileStamp> s : stamps.entrySet()) {
         try {
-          if (!Stamp.of(Files.readAttributes(s.getKey(), BasicFileAttributes.class)).equals(s.getValue())) {
+          if (!FileStamp.of(s.getKey()).equals(s.getValue())) {
             return false;
           }
         } catch (IOException e) {
@@ -91,12 +89,6 @@ public final class IncludeProcessor {
   }
 
   private record ManifestKey(Path source, CompilerFlags flags, CompilerInfo info) {}
-
-  private record Stamp(long size, long mtimeNanos) {
-    static Stamp of(BasicFileAttributes a) {
-      return new Stamp(a.size(), a.lastModifiedTime().to(TimeUnit.NANOSECONDS));
-    }
-  }
 
   private Scan scan(Path source, CompilerFlags flags, CompilerInfo info) {
     Macros macros = predefined.computeIfAbsent(info, this::predefinedMacros).copy();
@@ -137,8 +129,8 @@ public final class IncludeProcessor {
 
   /** A file's directives, and its stamp into the scan's record (a file changed just now makes the scan racy). */
   private SourceFile load(Path p, Scan scan) throws IOException {
-    Stamp stamp = Stamp.of(Files.readAttributes(p, BasicFileAttributes.class));
-    boolean racy = clock.millis() - TimeUnit.NANOSECONDS.toMillis(stamp.mtimeNanos()) <= RACY_MILLIS;
+    FileStamp stamp = FileStamp.of(p);
+    boolean racy = stamp.racy(clock);
     if (!dev.kiln.common.SystemDirs.contains(p)) {
       scan.stamps.put(p, stamp);
       scan.racy |= racy;
@@ -180,7 +172,7 @@ public final class IncludeProcessor {
     final Macros macros;
     final Set<Path> seen = new LinkedHashSet<>();
     final Set<Path> once = new HashSet<>();
-    final Map<Path, Stamp> stamps = new java.util.HashMap<>();
+    final Map<Path, FileStamp> stamps = new java.util.HashMap<>();
     boolean racy;
 
     Scan(SearchPath path, Macros macros) {
