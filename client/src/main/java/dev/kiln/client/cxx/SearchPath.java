@@ -23,10 +23,6 @@ final class SearchPath {
   /** A found header and the position in the chain it came from (for #include_next), -1 if none. */
   record Found(Path path, int index) {}
 
-  SearchPath(List<Path> quoteDirs, List<Path> chainDirs) {
-    this(quoteDirs, chainDirs, new ConcurrentHashMap<>());
-  }
-
   SearchPath(List<Path> quoteDirs, List<Path> chainDirs, Map<Path, Boolean> systemExists) {
     this.systemExists = systemExists;
     this.quote = List.copyOf(quoteDirs);
