@@ -106,10 +106,10 @@ public final class GomaRemoteCompiler implements Compiler {
     }
     task.phase("upload");
 
-    ExecResp resp = farm.exec(req.build(), type.normalize(req.build(), command));
+    ExecResp resp = send(type, req.build(), command);
     for (int tries = 1; !resp.getMissingInputList().isEmpty() && tries < MAX_TRIES; tries++) {
       addMissingContent(req, resp.getMissingInputList(), byName);
-      resp = farm.exec(req.build(), type.normalize(req.build(), command));
+      resp = send(type, req.build(), command);
     }
     task.phase("remote wait");
     if (resp.getError() == ExecResp.ExecError.BAD_REQUEST || resp.getErrorMessageCount() > 0 || !resp.getMissingInputList().isEmpty()) {
@@ -127,6 +127,11 @@ public final class GomaRemoteCompiler implements Compiler {
     task.phase("output write");
     return new CompileResult(result.getExitStatus(), result.getStdoutBuffer().toByteArray(), result.getStderrBuffer().toByteArray(),
         resp.getCacheHit());
+  }
+
+  /** One /e, keyed by the type's normalization of the request (built once per try). */
+  private <C extends CompileCommand> ExecResp send(CompilerType<C, ?> type, ExecReq req, C command) throws IOException, InterruptedException {
+    return farm.exec(req, type.normalize(req, command));
   }
 
   private static ExecReq.Builder request(CompileCommand command, Toolchain compiler) {
