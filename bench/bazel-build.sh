@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# bench/bazel-build.sh [RUNS] - Bazel build of the smoke workspace (N_FILES TUs + a binary, from
-# ../shared/bench/bazel-smoke.sh): local (Bazel's own sandbox) vs remote cold vs remote warm
+# bench/bazel-build.sh [RUNS] - Bazel build of the smoke workspace (N_FILES TUs + a binary, generated
+# by bench/bazel-smoke.sh): local (Bazel's own sandbox) vs remote cold vs remote warm
 # against `bin/kiln up`, RUNS times each, then the farm's RSS. Prints a markdown table.
 # Cold runs use a fresh instance name each (empty action cache namespace; the CAS is shared, so
 # inputs are not re-uploaded); warm runs follow `bazel clean` on the same instance.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-smoke=${SMOKE_SCRIPT:-$root/../shared/bench/bazel-smoke.sh}
+smoke=$root/bench/bazel-smoke.sh
 runs=${1:-3}
 port=${PORT:-5077}
 data=$(mktemp -d /tmp/kiln-bench-bazel.XXXXXX)

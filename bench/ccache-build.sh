@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# bench/ccache-build.sh [RUNS] - lua 5.4 (34 TUs, ../shared/bench/workloads.sh, make -j2) built
+# bench/ccache-build.sh [RUNS] - lua 5.4 (34 TUs, bench/workloads.sh, make -j2) built
 # with plain gcc, with ccache on local disk, and with ccache in remote-only mode against
 # `bin/kiln up` (HTTP cache, layout=bazel): cold and warm each, RUNS times. Markdown table out.
 # Every run uses a fresh ccache dir and, for Kiln, a fresh URL prefix (= its own cache namespace).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-wl=${WORKLOADS:-$root/../shared/bench/workloads.sh}
+wl=$root/bench/workloads.sh
 runs=${1:-3}
 port=${PORT:-5078}
 tmp=$(mktemp -d /tmp/kiln-bench-ccache.XXXXXX)

@@ -10,7 +10,7 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 runs=${1:-3}
 port=${PORT:-5081}; pport=${PROXY_PORT:-8091}
 export BENCH_DIR=${BENCH_DIR:-/tmp/kiln-workloads} KILN_PROXY_PORT=$pport KILN_NO_AUTOSTART=1
-w="$root/../shared/bench/workloads.sh"
+w="$root/bench/workloads.sh"
 tmp=$(mktemp -d /tmp/kiln-bench-git.XXXXXX)
 export CCACHE_DIR=$tmp/ccache
 farm=''

@@ -11,7 +11,7 @@ n=${1:-50}
 port=${PORT:-5079}; pport=${PROXY_PORT:-8089}; fport=$((pport + 1))
 tmp=$(mktemp -d /tmp/kiln-bench-hit.XXXXXX)
 export BENCH_DIR=${BENCH_DIR:-/tmp/kiln-workloads}
-src=$(bash "$root/../shared/bench/workloads.sh" dir lua)/src
+src=$(bash "$root/bench/workloads.sh" dir lua)/src
 cp "$src"/*.c "$src"/*.h "$tmp/"
 "$root/bin/kiln" up --port "$port" --workers 1 --data-dir "$tmp/farm" > "$tmp/farm.log" 2>&1 & farm=$!
 # Two proxies: one with the local output cache (the default), one without (every hit is a farm hit).

@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
 /**
  * A generated C++ workspace (N TUs, a binary and a test) and Debian's Bazel 4.2.3 run offline
  * against it: the rules_cc/rules_java shims stand in for repositories Bazel would download
- * (the approach of ../shared/bench/bazel-smoke.sh).
+ * (bench/bazel-build.sh generates the same workspace and shims in bash).
  */
 final class BazelWorkspace implements AutoCloseable {
   private static final Pattern SUMMARY = Pattern.compile("INFO: (\\d+) process(?:es)?: (.*)\\.");

@@ -15,12 +15,12 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * Debian's ccache 4.7 in remote-only mode (`remote_storage = http://...|layout=bazel`) builds
- * lua 5.4 (../shared/bench/workloads.sh) twice from an empty local cache against the farm; the
+ * lua 5.4 (bench/workloads.sh, sources from Debian's lua5.4 source package) twice from an empty local cache against the farm; the
  * second build is served entirely from Kiln.
  */
 @Timeout(value = 20, unit = TimeUnit.MINUTES)
 class CcacheRemoteTest {
-  private static final Path WORKLOADS = Path.of("..", "..", "shared", "bench", "workloads.sh").toAbsolutePath().normalize();
+  private static final Path WORKLOADS = Path.of("..", "bench", "workloads.sh").toAbsolutePath().normalize();
 
   @Test
   void secondBuildOfLuaIsAllRemoteHits() throws Exception {

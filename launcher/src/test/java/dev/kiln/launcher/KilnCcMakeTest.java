@@ -37,7 +37,7 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 20, unit = TimeUnit.MINUTES)
 class KilnCcMakeTest {
-  private static final Path WORKLOADS = Path.of("..", "..", "shared", "bench", "workloads.sh").toAbsolutePath().normalize();
+  private static final Path WORKLOADS = Path.of("..", "bench", "workloads.sh").toAbsolutePath().normalize();
   private static final Path KILN_CC = Path.of("..", "bin", "kiln-cc").toAbsolutePath().normalize();
 
   /** A farm, a proxy in front of it with its output cache, and the environment that points kiln-cc at it. */
