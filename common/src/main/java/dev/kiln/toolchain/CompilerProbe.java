@@ -28,14 +28,27 @@ public final class CompilerProbe {
 
   private CompilerProbe() {}
 
-  /** Every compiler of {@link #NAMES} found on {@code path}. */
+  /**
+   * Every compiler of {@link #NAMES} found on {@code path}, with the {@link SystemDigest} of the
+   * system files it reads here (workers key actions by it; {@link #describe} leaves it out).
+   */
   public static List<Toolchain> probe(String path) {
     List<Toolchain> out = new ArrayList<>();
     for (String name : NAMES) {
-      Executables.find(name, path).flatMap(p -> describe(name, p)).ifPresent(out::add);
+      Executables.find(name, path).flatMap(p -> describe(name, p))
+          .map(t -> t.toBuilder().setSystemDigest(SystemDigest.of(Path.of(t.getPath()), t.getBinarySha256())).build())
+          .ifPresent(out::add);
     }
     return out;
   }
+
+  /** The platform property value naming a probed toolchain: {@code <binary_sha256>.<system_digest>}. */
+  public static String identity(Toolchain t) {
+    return t.getBinarySha256() + "." + t.getSystemDigest();
+  }
+
+  /** The platform property that carries {@link #identity}. */
+  public static final String PROPERTY = "kiln-toolchain";
 
   /** Describes the compiler at {@code binary} (called as {@code name}), if it answers. */
   public static Optional<Toolchain> describe(String name, Path binary) {

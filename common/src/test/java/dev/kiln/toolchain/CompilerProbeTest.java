@@ -20,6 +20,8 @@ class CompilerProbeTest {
     Path real = Path.of(gcc.getPath()).toRealPath();
     assertThat(gcc.getBinarySha256()).isEqualTo(Hashing.sha256Hex(Files.readAllBytes(real)));
     assertThat(gcc.getSize()).isEqualTo(Files.size(real));
+    assertThat(gcc.getSystemDigest()).matches("[0-9a-f]{64}");
+    assertThat(CompilerProbe.identity(gcc)).isEqualTo(gcc.getBinarySha256() + "." + gcc.getSystemDigest());
   }
 
   @Test
