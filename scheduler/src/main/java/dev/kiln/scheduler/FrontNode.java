@@ -83,7 +83,7 @@ public final class FrontNode implements AutoCloseable {
     new ActionCacheEndpoint(checkedCache).bind(grpc);
     new ByteStreamEndpoint(cluster.cas(), blocking, config.maxBlobBytes(), clock).bind(grpc);
     ExecutionCoordinator coordinator = new ExecutionCoordinator(cluster.cas(), checkedCache, cluster.dedup(), cluster.reader(),
-        cluster.writer(), cluster.queue(), clock,
+        cluster.writer(), cluster.queue(), cluster.registry(), clock,
         new ExecutionCoordinator.Settings(config.nodeId(), config.defaultTimeout(), config.maxTimeout()));
     new ExecutionEndpoint(vertx, coordinator, cluster.reader(), watchers, config.keepalive()).bind(grpc);
     routes.exact("/healthz", new HealthHandler(cluster.registry()));

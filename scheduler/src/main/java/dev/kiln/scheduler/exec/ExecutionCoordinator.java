@@ -6,11 +6,13 @@ import build.bazel.remote.execution.v2.Command;
 import build.bazel.remote.execution.v2.ExecuteRequest;
 import build.bazel.remote.execution.v2.ExecuteResponse;
 import build.bazel.remote.execution.v2.ExecutionStage;
+import build.bazel.remote.execution.v2.Platform;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Timestamp;
 import dev.kiln.ac.ActionCache;
 import dev.kiln.ac.ActionKey;
 import dev.kiln.action.ActionInputs;
+import dev.kiln.action.PlatformRequirements;
 import dev.kiln.cas.BlobStore;
 import dev.kiln.common.Digest;
 import dev.kiln.common.FarmException;
@@ -21,6 +23,7 @@ import dev.kiln.queue.ActionQueue;
 import dev.kiln.state.ExecutionDeduplicator;
 import dev.kiln.state.ExecutionStateReader;
 import dev.kiln.state.ExecutionStateWriter;
+import dev.kiln.state.WorkerRegistry;
 import dev.kiln.tree.TreeFetcher;
 import java.time.Clock;
 import java.time.Duration;
@@ -33,11 +36,22 @@ import java.util.concurrent.CompletionStage;
  * Admits an Execute request, protocol-neutral: answer from the action cache; otherwise validate
  * the action at the edge (Action, Command, every input present, canonical paths), then either
  * join an identical action already in flight anywhere in the cluster or queue it as a new
- * operation. Runs no I/O of its own beyond the core interfaces.
+ * operation. An action whose platform no live worker offers waits for one (bounded) and then fails
+ * with FAILED_PRECONDITION instead of sitting in the queue ({@link PlatformGate}); the platform
+ * travels with the queued action so the worker can check it too. Runs no I/O of its own beyond
+ * the core interfaces.
  */
 public final class ExecutionCoordinator {
-  /** Settings the coordinator needs. */
-  public record Settings(String nodeId, Duration defaultTimeout, Duration maxTimeout) {}
+  /**
+   * Settings the coordinator needs. {@code platformWait}: how long an action whose platform no
+   * live worker offers waits for one before FAILED_PRECONDITION (default 30 s), re-checking every
+   * {@code platformRecheck} (default 1 s).
+   */
+  public record Settings(String nodeId, Duration defaultTimeout, Duration maxTimeout, Duration platformWait, Duration platformRecheck) {
+    public Settings(String nodeId, Duration defaultTimeout, Duration maxTimeout) {
+      this(nodeId, defaultTimeout, maxTimeout, Duration.ofSeconds(30), Duration.ofSeconds(1));
+    }
+  }
 
   private final BlobStore cas;
   private final ActionCache actionCache;
@@ -47,9 +61,10 @@ public final class ExecutionCoordinator {
   private final ActionQueue queue;
   private final Clock clock;
   private final Settings settings;
+  private final PlatformGate platforms;
 
   public ExecutionCoordinator(BlobStore cas, ActionCache actionCache, ExecutionDeduplicator dedup, ExecutionStateReader reader,
-      ExecutionStateWriter writer, ActionQueue queue, Clock clock, Settings settings) {
+      ExecutionStateWriter writer, ActionQueue queue, WorkerRegistry workers, Clock clock, Settings settings) {
     this.cas = cas;
     this.actionCache = actionCache;
     this.dedup = dedup;
@@ -58,6 +73,7 @@ public final class ExecutionCoordinator {
     this.queue = queue;
     this.clock = clock;
     this.settings = settings;
+    this.platforms = new PlatformGate(workers, clock, settings.platformWait(), settings.platformRecheck(), Duration.ofSeconds(1));
   }
 
   public CompletionStage<Admission> admit(ExecuteRequest request) {
@@ -76,13 +92,16 @@ public final class ExecutionCoordinator {
           ExecuteResponse response = ExecuteResponse.newBuilder().setResult(hit.get()).setCachedResult(true).build();
           return CompletableFuture.completedFuture(new Admission(newName(), digest, Optional.of(response)));
         }
-        return validate(digest).thenCompose(action -> schedule(key, digest, action, request));
+        return validate(digest).thenCompose(v -> platforms.await(v.platform()).thenCompose(ok -> schedule(key, digest, v, request)));
       });
     });
   }
 
+  /** A validated action and the platform it asks for (Action.platform, else Command.platform). */
+  private record Validated(Action action, Platform platform) {}
+
   /** Everything a worker needs is present and well-formed, or the caller learns exactly what is not. */
-  private CompletionStage<Action> validate(Digest digest) {
+  private CompletionStage<Validated> validate(Digest digest) {
     return cas.getRequired(digest).thenCompose(actionBytes -> {
       Action action = parse(() -> Action.parseFrom(actionBytes), "Action", digest);
       Digest commandDigest = Digest.fromProto(action.getCommandDigest());
@@ -90,22 +109,24 @@ public final class ExecutionCoordinator {
       return cas.getRequired(commandDigest).thenCompose(commandBytes -> {
         Command command = parse(() -> Command.parseFrom(commandBytes), "Command", commandDigest);
         ActionInputs.check(action, command, settings.defaultTimeout(), settings.maxTimeout());
-        return new TreeFetcher(cas).fetch(root);
-      }).thenCompose(tree -> cas.findMissing(tree.files())).thenApply(missing -> {
-        if (!missing.isEmpty()) {
-          throw FarmException.missingBlobs(missing);
-        }
-        return action;
+        Validated validated = new Validated(action, PlatformRequirements.of(action, command));
+        return new TreeFetcher(cas).fetch(root).thenCompose(tree -> cas.findMissing(tree.files())).thenApply(missing -> {
+          if (!missing.isEmpty()) {
+            throw FarmException.missingBlobs(missing);
+          }
+          return validated;
+        });
       });
     });
   }
 
-  private CompletionStage<Admission> schedule(ActionKey key, Digest digest, Action action, ExecuteRequest request) {
+  private CompletionStage<Admission> schedule(ActionKey key, Digest digest, Validated validated, ExecuteRequest request) {
+    Action action = validated.action();
     String name = newName();
     QueuedAction queued = QueuedAction.newBuilder().setOperationName(name).setInstanceName(key.instance())
         .setActionDigest(digest.toProto()).setSkipCacheLookup(request.getSkipCacheLookup())
         .setDoNotCache(action.getDoNotCache()).setPriority(request.getExecutionPolicy().getPriority())
-        .setQueuedTime(now()).setOrigin(settings.nodeId()).build();
+        .setQueuedTime(now()).setOrigin(settings.nodeId()).setPlatform(validated.platform()).build();
     OperationRecord record = OperationRecord.newBuilder().setName(name).setInstanceName(key.instance())
         .setActionDigest(queued.getActionDigest()).setStage(ExecutionStage.Value.QUEUED).setUpdated(queued.getQueuedTime()).build();
     // The record exists before the claim, so a claimant that loses always finds the owner's record.

@@ -82,6 +82,8 @@ public final class GomaCompile {
    * served, and a miss is answered with BAD_REQUEST so the client compiles locally.
    */
   public Future<ExecResp> exec(ExecReq req, boolean cacheOnly) {
+    // Before anything else, and in arbitrary-toolchain mode too: no flag may run another program.
+    CompilerFlagPolicy.check(req.getArgList().subList(Math.min(1, req.getArgCount()), req.getArgCount()));
     Future<Optional<Toolchain>> selected = req.getToolchainIncluded()
         ? Future.succeededFuture(Optional.of(clientToolchain(req))) : toolchains.select(req.getCommandSpec());
     return selected.compose(found -> {
