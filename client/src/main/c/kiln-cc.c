@@ -5,6 +5,10 @@
  * (default 8088). "X-Kiln-Run: remote" -> print its stdout and stderr, exit with its status.
  * Anything else (run it locally, or no proxy) -> exec the compiler unchanged; with no proxy, start
  * one first (unless KILN_NO_AUTOSTART is set) by running KILN_PROXY_START in the background.
+ * The proxy compiles only for callers that send its per-user secret (X-Kiln-Secret), read here from
+ * $XDG_RUNTIME_DIR/kiln/proxy-PORT.secret when XDG_RUNTIME_DIR is a directory, else
+ * $HOME/.cache/kiln/proxy-PORT.secret; a file that is not ours or readable by others is not used
+ * (the proxy then answers 403 and the compile runs here).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -15,7 +19,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <pwd.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <unistd.h>
 
@@ -23,6 +29,53 @@ static void run_locally(char **argv) {
   execvp(argv[0], argv);
   fprintf(stderr, "kiln-cc: cannot run %s: %s\n", argv[0], strerror(errno));
   exit(127);
+}
+
+/* The socket side: send() with MSG_NOSIGNAL, so a proxy that answers early and closes is an error, not SIGPIPE. */
+static int send_all(int fd, const char *p, size_t n) {
+  while (n > 0) {
+    ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      return -1;
+    }
+    p += w;
+    n -= (size_t)w;
+  }
+  return 0;
+}
+
+/* The proxy's secret (64 hex digits) into out[65]; "" when there is none we trust. */
+static void read_secret(int port, char out[65]) {
+  out[0] = '\0';
+  char path[4096];
+  const char *runtime = getenv("XDG_RUNTIME_DIR");
+  struct stat st;
+  if (runtime != NULL && runtime[0] != '\0' && stat(runtime, &st) == 0 && S_ISDIR(st.st_mode)) {
+    snprintf(path, sizeof path, "%s/kiln/proxy-%d.secret", runtime, port);
+  } else {
+    const char *home = getenv("HOME");
+    if (home == NULL || home[0] == '\0') {
+      struct passwd *pw = getpwuid(getuid());
+      home = pw != NULL ? pw->pw_dir : "/";
+    }
+    snprintf(path, sizeof path, "%s/.cache/kiln/proxy-%d.secret", home, port);
+  }
+  int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) return;
+  char buf[128];
+  ssize_t n = -1;
+  if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == getuid() && (st.st_mode & 077) == 0) {
+    n = read(fd, buf, sizeof buf - 1);
+  }
+  close(fd);
+  if (n < 64) return;
+  for (int i = 0; i < 64; i++) {
+    char c = buf[i];
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return;
+  }
+  memcpy(out, buf, 64);
+  out[64] = '\0';
 }
 
 static int write_all(int fd, const char *p, size_t n) {
@@ -93,10 +146,13 @@ int main(int argc, char **argv) {
   }
   int one = 1;
   setsockopt(s, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-  char head[256];
+  char secret[65];
+  read_secret(atoi(port), secret);
+  char head[512];
   int hn = snprintf(head, sizeof head,
-      "POST /compile HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: %zu\r\nConnection: close\r\n\r\n", body_len);
-  if (write_all(s, head, (size_t)hn) != 0 || write_all(s, body, body_len) != 0) run_locally(compiler);
+      "POST /compile HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Kiln-Secret: %s\r\nContent-Length: %zu\r\nConnection: close\r\n\r\n",
+      secret, body_len);
+  if (send_all(s, head, (size_t)hn) != 0 || send_all(s, body, body_len) != 0) run_locally(compiler);
 
   size_t cap = 1 << 16, len = 0;
   char *resp = malloc(cap);
@@ -124,7 +180,8 @@ int main(int argc, char **argv) {
   int remote = 0, status = 1, chunked = 0;
   size_t out_len = 0;
   for (char *line = strtok(resp, "\r\n"); line != NULL; line = strtok(NULL, "\r\n")) {
-    if (strncasecmp(line, "x-kiln-run:", 11) == 0) remote = strstr(line + 11, "remote") != NULL;
+    /* remote: the farm ran it; ran-locally: race mode ran it in the proxy. Either way, print and exit. */
+    if (strncasecmp(line, "x-kiln-run:", 11) == 0) remote = strstr(line + 11, "remote") != NULL || strstr(line + 11, "ran-locally") != NULL;
     else if (strncasecmp(line, "x-kiln-exit:", 12) == 0) status = atoi(line + 12);
     else if (strncasecmp(line, "x-kiln-stdout-length:", 21) == 0) out_len = strtoul(line + 21, NULL, 10);
     else if (strncasecmp(line, "transfer-encoding:", 18) == 0) chunked = strstr(line + 18, "chunked") != NULL;

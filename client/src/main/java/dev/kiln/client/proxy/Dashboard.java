@@ -19,7 +19,11 @@ final class Dashboard {
   private Dashboard() {}
 
   static String render(ProxyStats stats) {
-    StringBuilder b = page("kiln-cc proxy").append("<meta http-equiv=\"refresh\" content=\"5\"><h2>Counters</h2><table>");
+    StringBuilder b = page("kiln-cc proxy").append("<meta http-equiv=\"refresh\" content=\"5\">");
+    if (!stats.authReason().isEmpty()) {
+      b.append("<p id=\"auth\" class=\"fallback\">Compiling locally: ").append(escape(stats.authReason())).append("</p>");
+    }
+    b.append("<h2>Counters</h2><table>");
     stats.counters().forEach((k, v) -> b.append("<tr><td>").append(k).append("</td><td id=\"").append(k).append("\">").append(v).append("</td></tr>"));
     b.append("</table><h2>Active tasks</h2>");
     tasks(b, stats.active(), "active");

@@ -19,6 +19,10 @@ public final class ProxyStats {
   private final AtomicLong local = new AtomicLong();
   private final AtomicLong failed = new AtomicLong();
   private final AtomicLong raceLocalWon = new AtomicLong();
+  private final AtomicLong authRefused = new AtomicLong();
+  private final AtomicLong refusedAnswer = new AtomicLong();
+  private final AtomicLong refusedCaller = new AtomicLong();
+  private volatile String authReason = "";
   private final Deque<CompileTask> recent = new ArrayDeque<>();
   private final Map<Long, CompileTask> active = new java.util.concurrent.ConcurrentSkipListMap<>();
 
@@ -46,6 +50,29 @@ public final class ProxyStats {
 
   void failed() {
     failed.incrementAndGet();
+  }
+
+  /** A fallback because the farm refused the credentials; true the first time for this reason (log it once). */
+  boolean authRefused(String reason) {
+    authRefused.incrementAndGet();
+    boolean first = !reason.equals(authReason);
+    authReason = reason;
+    return first;
+  }
+
+  /** Why the farm last refused the credentials, or "" if it never did. */
+  public String authReason() {
+    return authReason;
+  }
+
+  /** A farm answer refused (undeclared outputs, missing ones): also counted as failed. */
+  void refusedAnswer() {
+    refusedAnswer.incrementAndGet();
+  }
+
+  /** A request refused by the {@link CallerGuard}. */
+  void refusedCaller() {
+    refusedCaller.incrementAndGet();
   }
 
   void started(CompileTask t) {
@@ -77,6 +104,9 @@ public final class ProxyStats {
     m.put("local", local.get());
     m.put("failed", failed.get());
     m.put("race_local_won", raceLocalWon.get());
+    m.put("auth_refused", authRefused.get());
+    m.put("refused_answer", refusedAnswer.get());
+    m.put("refused_caller", refusedCaller.get());
     return m;
   }
 }

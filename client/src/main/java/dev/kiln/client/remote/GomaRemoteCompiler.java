@@ -32,7 +32,8 @@ import java.util.function.BooleanSupplier;
  * identifies the compiler and lists the inputs; the core names each input by its Goma hash key,
  * ships content only for files the farm has not acknowledged yet (and whatever the farm reports
  * missing: the missing-input loop), sends /e through a {@link GomaExec}, and writes each output
- * atomically (a temporary file renamed into place: never a partial or wrong object). Inputs under
+ * atomically (a temporary file renamed into place: never a partial or wrong object), only once the
+ * whole answer names exactly the declared outputs ({@link DeclaredOutputs}; else {@link RefusedAnswer}). Inputs under
  * the system directories are left to the farm's matching toolchain.
  */
 public final class GomaRemoteCompiler implements Compiler {
@@ -90,7 +91,8 @@ public final class GomaRemoteCompiler implements Compiler {
     task.inputs(inputs);
     task.phase("include scan");
 
-    ExecReq.Builder req = request(command, info.toolchain());
+    DeclaredOutputs outputs = new DeclaredOutputs(command.cwd(), command.outputs());
+    ExecReq.Builder req = request(command, info.toolchain(), outputs);
     Map<String, Path> byName = new HashMap<>();
     for (Path in : inputs) {
       if (!SystemDirs.contains(in)) {
@@ -119,9 +121,11 @@ public final class GomaRemoteCompiler implements Compiler {
       rememberUploads(req);
     }
     ExecResult result = resp.getResult();
-    if (result.getExitStatus() == 0 && mayWrite.getAsBoolean()) {
-      for (ExecResult.Output out : result.getOutputList()) {
-        writeAtomically(cwd.resolve(out.getFilename()), out.getBlob().getContent().toByteArray(), out.getIsExecutable());
+    if (result.getExitStatus() == 0) {
+      // every output checked before any is written (and before race mode stops the local run)
+      Map<Path, ExecResult.Output> placed = outputs.place(result.getOutputList());
+      if (mayWrite.getAsBoolean()) {
+        DeclaredOutputs.write(placed);
       }
     }
     task.phase("output write");
@@ -134,13 +138,13 @@ public final class GomaRemoteCompiler implements Compiler {
     return farm.exec(req, type.normalize(req, command));
   }
 
-  private static ExecReq.Builder request(CompileCommand command, Toolchain compiler) {
+  private static ExecReq.Builder request(CompileCommand command, Toolchain compiler, DeclaredOutputs outputs) {
     ExecReq.Builder req = ExecReq.newBuilder()
         .setCommandSpec(CommandSpec.newBuilder().setName(compiler.getName()).setVersion(compiler.getVersion()).setTarget(compiler.getTarget())
             .setBinaryHash(ByteString.copyFromUtf8(compiler.getBinarySha256())).setLocalCompilerPath(compiler.getPath()))
         .addAllArg(command.argv()).setCwd(command.cwd().toString())
         .setRequesterInfo(RequesterInfo.newBuilder().setCompilerProxyId("kiln-cc/" + UUID.randomUUID()).setPathStyle(RequesterInfo.PathStyle.POSIX_STYLE));
-    command.outputs().forEach(out -> req.addExpectedOutputFiles(command.cwd().relativize(out).toString()));
+    outputs.names().forEach(req::addExpectedOutputFiles);
     return req;
   }
 

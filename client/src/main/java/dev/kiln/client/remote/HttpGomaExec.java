@@ -19,19 +19,26 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 
 /**
- * {@link GomaExec} over HTTP to a front node: POST /e, and /l for outputs sent as FILE_META. A farm
- * that does not answer within the timeout is an IOException, which the proxy turns into a counted
- * local fallback.
+ * {@link GomaExec} over HTTP to a front node: POST /e, and /l for outputs sent as FILE_META, each
+ * with the {@link FarmCredentials}' Authorization header. A farm that does not answer within the
+ * timeout is an IOException, which the proxy turns into a counted local fallback; one that refuses
+ * the credentials is a {@link FarmAuthException}, counted and shown apart.
  */
 public final class HttpGomaExec implements GomaExec {
   private final URI farm;
   private final HttpClient http;
   private final Duration timeout;
+  private final FarmCredentials credentials;
 
-  public HttpGomaExec(URI farm, HttpClient http, Duration timeout) {
+  public HttpGomaExec(URI farm, HttpClient http, Duration timeout, FarmCredentials credentials) {
     this.farm = farm;
     this.http = http;
     this.timeout = timeout;
+    this.credentials = credentials;
+  }
+
+  public HttpGomaExec(URI farm, HttpClient http, Duration timeout) {
+    this(farm, http, timeout, FarmCredentials.none());
   }
 
   public HttpGomaExec(URI farm, HttpClient http) {
@@ -41,6 +48,9 @@ public final class HttpGomaExec implements GomaExec {
   @Override
   public ExecResp exec(ExecReq req, ExecReq normalized) throws IOException, InterruptedException {
     ExecResp resp = parse(post("/cxx-compiler-service/e", req.toByteArray()), ExecResp.parser());
+    if (resp.getErrorMessageList().stream().anyMatch(m -> m.startsWith("cache-only access"))) {
+      throw new FarmAuthException("farm refused the credentials (cache-only access, no cached result)", credentials);
+    }
     if (!resp.hasResult()) {
       return resp;
     }
@@ -84,8 +94,16 @@ public final class HttpGomaExec implements GomaExec {
   }
 
   private byte[] post(String path, byte[] body) throws IOException, InterruptedException {
-    HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(farm.resolve(path)).timeout(timeout).header("Content-Type", "binary/x-protocol-buffer")
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofByteArray());
+    HttpRequest.Builder b = HttpRequest.newBuilder(farm.resolve(path)).timeout(timeout).header("Content-Type", "binary/x-protocol-buffer")
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+    String authorization = credentials.authorization();
+    if (authorization != null) {
+      b.header("Authorization", authorization);
+    }
+    HttpResponse<byte[]> r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+    if (r.statusCode() == 401 || r.statusCode() == 403) {
+      throw new FarmAuthException("farm refused the credentials (" + r.statusCode() + ")", credentials);
+    }
     if (r.statusCode() != 200) {
       throw new IOException("farm answered HTTP " + r.statusCode() + " to " + path);
     }

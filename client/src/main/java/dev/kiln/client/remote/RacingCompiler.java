@@ -19,7 +19,8 @@ import java.util.concurrent.TimeoutException;
  * proxy also runs it here; whichever finishes first is the result. If the farm wins, the local
  * process is killed before the farm's outputs are written (atomically, over whatever it left); if
  * the local run wins, the farm's answer is dropped without writing anything. A farm that fails
- * leaves the local run to finish. Local runs use the proxy's environment. A decorator over the
+ * leaves the local run to finish, and the result carries the farm's error: a local fallback with
+ * its reason, not a race the local run won. Local runs use the proxy's environment. A decorator over the
  * remote path; compiles that are not remote never race.
  */
 public final class RacingCompiler implements Compiler {
@@ -81,7 +82,9 @@ public final class RacingCompiler implements Compiler {
       }
       int exit = local.waitFor();
       if (race.claimForLocal()) {
-        return CompileResult.local(exit, Files.readAllBytes(out), Files.readAllBytes(err));
+        Exception farmError = failure(farm);
+        return farmError != null ? CompileResult.fallback(exit, Files.readAllBytes(out), Files.readAllBytes(err), farmError)
+            : CompileResult.local(exit, Files.readAllBytes(out), Files.readAllBytes(err));
       }
       return join(farm);
     } finally {
@@ -95,6 +98,19 @@ public final class RacingCompiler implements Compiler {
       return farm.get();
     } catch (ExecutionException e) {
       throw unwrap(e);
+    }
+  }
+
+  /** The farm's failure if it has already failed (then the local run is a fallback, not a race it won), else null. */
+  private static Exception failure(CompletableFuture<CompileResult> farm) throws InterruptedException {
+    if (!farm.isCompletedExceptionally()) {
+      return null;
+    }
+    try {
+      join(farm);
+      return null;
+    } catch (NotRemotable | IOException e) {
+      return e;
     }
   }
 

@@ -68,14 +68,15 @@ class DashboardChromiumTest {
     String chromium = Executables.find("chromium").map(Path::toString)
         .orElseThrow(() -> new AssertionError("Debian's chromium is required for this test (apt-get install chromium; .ci/run does)"));
     ProxyServer proxy = new ProxyServer(vertx, new GomaRemoteCompiler((req, key) -> answer(req), CompilerTypes.builtIn(),
-        new FileHashes(Clock.systemUTC())), Clock.systemUTC(), () -> { });
+        new FileHashes(Clock.systemUTC())), Clock.systemUTC(), () -> { }, ProxySecret.random(dir.resolve("secret")));
     int port = proxy.listen("127.0.0.1", 0).toCompletionStage().toCompletableFuture().join();
+    String secret = Files.readString(dir.resolve("secret").resolve("proxy-" + port + ".secret")).strip();
     Files.writeString(dir.resolve("common.h"), "int c;\n");
     HttpClient http = HttpClient.newHttpClient();
     for (String unit : List.of("ok.c", "hit.c", "bad.c", "down.c")) {
       Files.writeString(dir.resolve(unit), "#include \"common.h\"\n");
       String body = dir + "\0gcc\0-c\0" + unit + "\0-o\0" + unit.replace(".c", ".o") + "\0";
-      http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/compile")).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+      http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/compile")).header("X-Kiln-Secret", secret).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
           HttpResponse.BodyHandlers.discarding());
     }
     String url = "http://127.0.0.1:" + port + "/";

@@ -42,9 +42,16 @@ class ProxyServerTest {
     vertx.close().toCompletionStage().toCompletableFuture().join();
   }
 
+  private final ProxySecret secret = ProxySecret.random(Path.of(System.getProperty("java.io.tmpdir"), "kiln-proxy-test-" + System.nanoTime()));
+
   private int start(GomaExec farm) {
-    ProxyServer proxy = new ProxyServer(vertx, new GomaRemoteCompiler(farm, CompilerTypes.builtIn(), new FileHashes(Clock.systemUTC())), Clock.systemUTC(), () -> { });
+    ProxyServer proxy = new ProxyServer(vertx, new GomaRemoteCompiler(farm, CompilerTypes.builtIn(), new FileHashes(Clock.systemUTC())), Clock.systemUTC(), () -> { },
+        secret);
     return proxy.listen("127.0.0.1", 0).toCompletionStage().toCompletableFuture().join();
+  }
+
+  private String secretOf(int port) throws IOException {
+    return Files.readString(secret.file(port)).strip();
   }
 
   private HttpResponse<byte[]> compile(int port, String... argv) throws Exception {
@@ -52,7 +59,7 @@ class ProxyServerTest {
     for (String a : argv) {
       body.append(a).append('\0');
     }
-    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/compile"))
+    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/compile")).header("X-Kiln-Secret", secretOf(port))
         .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(), HttpResponse.BodyHandlers.ofByteArray());
   }
 
@@ -124,12 +131,13 @@ class ProxyServerTest {
     java.util.concurrent.CountDownLatch quit = new java.util.concurrent.CountDownLatch(1);
     ProxyServer proxy = new ProxyServer(vertx, new GomaRemoteCompiler((req, key) -> {
       throw new AssertionError();
-    }, CompilerTypes.builtIn(), new FileHashes(Clock.systemUTC())), Clock.systemUTC(), quit::countDown);
+    }, CompilerTypes.builtIn(), new FileHashes(Clock.systemUTC())), Clock.systemUTC(), quit::countDown, secret);
     int port = proxy.listen("127.0.0.1", 0).toCompletionStage().toCompletableFuture().join();
-    assertThat(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/quitquitquit")).build(),
+    assertThat(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/quitquitquit")).header("X-Kiln-Secret", secretOf(port)).build(),
         HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(405);
     assertThat(quit.getCount()).isEqualTo(1);
-    assertThat(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/quitquitquit")).POST(HttpRequest.BodyPublishers.noBody()).build(),
+    assertThat(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/quitquitquit")).header("X-Kiln-Secret", secretOf(port))
+        .POST(HttpRequest.BodyPublishers.noBody()).build(),
         HttpResponse.BodyHandlers.ofString()).body()).isEqualTo("quitting\n");
     assertThat(quit.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
     assertThat(get(port, "/logz")).contains("stop requested");

@@ -110,5 +110,15 @@ class RacingCompilerTest {
     CompileResult r = racing(farm(300, true)).compile(List.of(cc, "-c", "a.txt", "-o", "a.o"), dir, task());
     assertThat(r.ranLocally()).isTrue();
     assertThat(Files.readString(dir.resolve("a.o"))).isEqualTo("local\n");
+    assertThat(r.farmError()).as("a fallback with the farm's reason, not a race the local run won")
+        .isInstanceOf(IOException.class).hasMessage("farm unreachable");
+  }
+
+  @Test
+  void aLocalRunThatWinsAgainstAFarmStillWorkingCarriesNoFarmError() throws Exception {
+    String cc = localCompiler("quick", 0);
+    CompileResult r = racing(farm(3000, false)).compile(List.of(cc, "-c", "a.txt", "-o", "a.o"), dir, task());
+    assertThat(r.ranLocally()).isTrue();
+    assertThat(r.farmError()).isNull();
   }
 }
