@@ -13,6 +13,7 @@ import dev.kiln.scheduler.grpc.ByteStreamEndpoint;
 import dev.kiln.scheduler.grpc.CapabilitiesEndpoint;
 import dev.kiln.scheduler.grpc.CasEndpoint;
 import dev.kiln.scheduler.grpc.ExecutionEndpoint;
+import dev.kiln.scheduler.grpc.GrpcBindings;
 import dev.kiln.goma.GomaFileStore;
 import dev.kiln.scheduler.auth.AccessGate;
 import dev.kiln.scheduler.auth.Authenticator;
@@ -36,12 +37,14 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.grpc.server.GrpcServer;
 import io.vertx.grpc.server.GrpcServerOptions;
 import java.time.Clock;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The front node's composition root: one Vert.x HTTP server on one port serving REAPI gRPC (h2c)
  * and plain HTTP (health, the Bazel HTTP cache, the Goma file service), every endpoint wired to the shared CAS, action cache, execution state and queue.
+ * The server applies the connection limits of {@link FrontDoorLimits} (idle timeout, connections per client address).
  */
 public final class FrontNode implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(FrontNode.class);
@@ -77,21 +80,25 @@ public final class FrontNode implements AutoCloseable {
   public Future<Integer> start() {
     Blocking blocking = new Blocking(vertx);
     ActionCache checkedCache = new CompletenessCheckingActionCache(cluster.actionCache(), cluster.cas());
+    FrontDoorLimits limits = config.limits();
     GrpcServer grpc = GrpcServer.server(vertx, new GrpcServerOptions().setMaxMessageSize(config.maxMessageBytes()));
-    new CapabilitiesEndpoint(config.maxBatchBytes(), config.maxBlobBytes()).bind(grpc);
-    new CasEndpoint(cluster.cas(), blocking, config.maxBatchBytes()).bind(grpc);
-    new ActionCacheEndpoint(checkedCache).bind(grpc);
-    new ByteStreamEndpoint(cluster.cas(), blocking, config.maxBlobBytes(), clock).bind(grpc);
+    GrpcBindings bindings = new GrpcBindings(grpc, config.maxMessageBytes());
+    new CapabilitiesEndpoint(config.maxBatchBytes(), config.maxBlobBytes()).bind(bindings);
+    new CasEndpoint(cluster.cas(), blocking, config.maxBatchBytes(), limits.maxFindMissingDigests(), limits.maxBatchBlobs(),
+        limits.maxTreePageSize()).bind(bindings);
+    new ActionCacheEndpoint(checkedCache).bind(bindings);
+    new ByteStreamEndpoint(cluster.cas(), blocking, config.maxBlobBytes(), limits.uploadBudgetBytes(), clock).bind(bindings);
     ExecutionCoordinator coordinator = new ExecutionCoordinator(cluster.cas(), checkedCache, cluster.dedup(), cluster.reader(),
         cluster.writer(), cluster.queue(), cluster.registry(), clock,
         new ExecutionCoordinator.Settings(config.nodeId(), config.defaultTimeout(), config.maxTimeout()));
-    new ExecutionEndpoint(vertx, coordinator, cluster.reader(), watchers, config.keepalive()).bind(grpc);
+    new ExecutionEndpoint(vertx, coordinator, cluster.reader(), watchers, config.keepalive()).bind(bindings);
     routes.exact("/healthz", new HealthHandler(cluster.registry()));
     GomaFileService gomaFiles = new GomaFileService(cluster.gomaFiles());
     AccessGate gate = new AccessGate(auth);
     routes.prefix(GomaEndpoint.PREFIX, new GomaEndpoint(gomaFiles, new GomaCompile(
         new ToolchainCatalog(cluster.registry(), clock, java.time.Duration.ofSeconds(2)), gomaFiles, cluster.cas(), checkedCache, blocking,
-        coordinator, new OperationOutcome(vertx, cluster.reader(), watchers, java.time.Duration.ofSeconds(1)), config.gomaArbitraryToolchains()), gate));
+        coordinator, new OperationOutcome(vertx, cluster.reader(), watchers, java.time.Duration.ofSeconds(1)), config.gomaArbitraryToolchains()), gate,
+        limits.gomaExecBytes(), limits.gomaFileBytes()));
     HttpCacheHandler httpCache = new HttpCacheHandler(cluster.cas(), checkedCache, cluster.opaqueActionCache(), blocking, config.maxBlobBytes());
     routes.pattern(HttpCacheHandler.PATH, req -> {
       if (gate.admitHttpCache(req)) {
@@ -104,8 +111,9 @@ public final class FrontNode implements AutoCloseable {
         .setHttp2ClearTextEnabled(true).setTcpNoDelay(true)
         .setHttp2RstFloodMaxRstFramePerWindow(100_000)
         .setInitialSettings(new Http2Settings().setMaxConcurrentStreams(10_000))
-        .setHttp2ConnectionWindowSize(16 << 20);
-    server = vertx.createHttpServer(options).requestHandler(req -> {
+        .setHttp2ConnectionWindowSize(16 << 20)
+        .setIdleTimeout((int) limits.idleTimeout().toMillis()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
+    server = vertx.createHttpServer(options).connectionHandler(new ConnectionLimiter(limits.maxConnectionsPerAddress())).requestHandler(req -> {
       String type = req.getHeader("content-type");
       if (type != null && type.startsWith("application/grpc")) {
         if (gate.admitGrpc(req)) {

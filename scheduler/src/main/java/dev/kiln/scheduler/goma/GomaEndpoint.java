@@ -12,6 +12,7 @@ import dev.kiln.proto.goma.StoreFileResp;
 import dev.kiln.scheduler.Blocking;
 import dev.kiln.scheduler.auth.Access;
 import dev.kiln.scheduler.auth.AccessGate;
+import dev.kiln.scheduler.http.BoundedBody;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
@@ -25,22 +26,26 @@ import io.vertx.core.http.HttpServerResponse;
  * strings (e.g. {@code ?rbe}) are ignored. Bodies are binary protobuf, compressed per
  * {@link GomaBodies}; every 200 carries {@code Accept-Encoding: gzip, deflate} so the client keeps
  * compressing. Status codes as the client expects: 400 for a body that does not parse (never
- * 401/403/302, which would disable the client for minutes), 413 over the size limit, 5xx for
+ * 401/403/302, which would disable the client for minutes), 413 over the size limit (counted while
+ * the body arrives, and again after decompression), 5xx for
  * trouble worth retrying; errors about the compile itself travel inside a 200 ExecResp.
  */
 public final class GomaEndpoint implements Handler<HttpServerRequest> {
   public static final String PREFIX = "/cxx-compiler-service/";
-  private static final long EXEC_LIMIT = 64L << 20;
-  private static final long FILE_LIMIT = 12L << 20;
 
   private final GomaFileService files;
   private final GomaCompile compile;
   private final AccessGate gate;
+  private final long execLimit;
+  private final long fileLimit;
 
-  public GomaEndpoint(GomaFileService files, GomaCompile compile, AccessGate gate) {
+  /** {@code execLimit} bounds an /e body, {@code fileLimit} the others, both raw and decompressed. */
+  public GomaEndpoint(GomaFileService files, GomaCompile compile, AccessGate gate, long execLimit, long fileLimit) {
     this.files = files;
     this.compile = compile;
     this.gate = gate;
+    this.execLimit = execLimit;
+    this.fileLimit = fileLimit;
   }
 
   @Override
@@ -55,17 +60,12 @@ public final class GomaEndpoint implements Handler<HttpServerRequest> {
       ok(req.response(), "text/plain", Buffer.buffer("ok\n"));
       return;
     }
-    long limit = rpc.equals("e") ? EXEC_LIMIT : FILE_LIMIT;
+    long limit = rpc.equals("e") ? execLimit : fileLimit;
     if (req.method() != HttpMethod.POST) {
       plain(req.response(), 405, "POST binary/x-protocol-buffer to " + req.path());
       return;
     }
-    String length = req.getHeader("content-length");
-    if (length != null && length.matches("\\d+") && Long.parseLong(length) > limit) {
-      plain(req.response().putHeader("connection", "close"), 413, "request body over " + limit + " bytes");
-      return;
-    }
-    req.body().compose(body -> Blocking.attempt(() -> {
+    BoundedBody.read(req, limit).compose(body -> Blocking.attempt(() -> {
       byte[] raw = GomaBodies.decode(req.getHeader("content-encoding"), body.getBytes(), limit);
       return call(rpc, raw, access == Access.CACHE_ONLY);
     })).onComplete(ar -> {

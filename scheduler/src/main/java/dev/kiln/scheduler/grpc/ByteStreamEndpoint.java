@@ -13,7 +13,6 @@ import dev.kiln.cas.BlobStore;
 import dev.kiln.common.FarmException;
 import dev.kiln.scheduler.Blocking;
 import io.vertx.core.Future;
-import io.vertx.grpc.server.GrpcServer;
 import io.vertx.grpc.server.GrpcServerRequest;
 import java.time.Clock;
 import java.time.Duration;
@@ -22,7 +21,9 @@ import java.util.List;
 /**
  * ByteStream Read, Write and QueryWriteStatus on the CAS. Writes are buffered, verified against
  * their digest when finished and only then stored (INVALID_ARGUMENT and nothing stored on a
- * mismatch); a cut-off write can be resumed. Reads honour offset and limit in 64 KiB chunks.
+ * mismatch); a cut-off write can be resumed. A declared size over the CAS limit is refused at the
+ * first message, bytes beyond the declared size as they come, and unfinished writes together stay
+ * within a memory budget (RESOURCE_EXHAUSTED past it). Reads honour offset and limit in 64 KiB chunks.
  */
 public final class ByteStreamEndpoint {
   private static final int CHUNK = 64 * 1024;
@@ -32,17 +33,18 @@ public final class ByteStreamEndpoint {
   private final long maxBlobBytes;
   private final UploadTracker uploads;
 
-  public ByteStreamEndpoint(BlobStore cas, Blocking blocking, long maxBlobBytes, Clock clock) {
+  /** {@code uploadBudgetBytes} bounds the bytes of all unfinished writes held in memory together. */
+  public ByteStreamEndpoint(BlobStore cas, Blocking blocking, long maxBlobBytes, long uploadBudgetBytes, Clock clock) {
     this.cas = cas;
     this.blocking = blocking;
     this.maxBlobBytes = maxBlobBytes;
-    this.uploads = new UploadTracker(clock, Duration.ofMinutes(10));
+    this.uploads = new UploadTracker(clock, Duration.ofMinutes(10), uploadBudgetBytes);
   }
 
-  public void bind(GrpcServer server) {
-    server.callHandler(ByteStreamGrpcService.Read, call -> GrpcBindings.messages(call, ByteStreamGrpcService.Read, req -> read(call, req)));
-    server.callHandler(ByteStreamGrpcService.Write, call -> new Upload(call).start());
-    GrpcBindings.unary(server, ByteStreamGrpcService.QueryWriteStatus, this::queryWriteStatus);
+  public void bind(GrpcBindings grpc) {
+    grpc.server().callHandler(ByteStreamGrpcService.Read, call -> grpc.messages(call, ByteStreamGrpcService.Read, req -> read(call, req)));
+    grpc.server().callHandler(ByteStreamGrpcService.Write, call -> new Upload(call).start(grpc));
+    grpc.unary(ByteStreamGrpcService.QueryWriteStatus, this::queryWriteStatus);
   }
 
   private void read(GrpcServerRequest<ReadRequest, ReadResponse> call, ReadRequest req) {
@@ -102,8 +104,8 @@ public final class ByteStreamEndpoint {
       this.call = call;
     }
 
-    void start() {
-      GrpcBindings.messages(call, ByteStreamGrpcService.Write, this::onMessage);
+    void start(GrpcBindings grpc) {
+      grpc.messages(call, ByteStreamGrpcService.Write, this::onMessage);
       call.endHandler(v -> onEnd());
     }
 
@@ -133,7 +135,7 @@ public final class ByteStreamEndpoint {
           if (partial.size() + msg.getData().size() > name.digest().size()) {
             throw FarmException.invalidArgument("more bytes than the %d the digest declares", name.digest().size());
           }
-          msg.getData().writeTo(partial.bytes);
+          uploads.append(partial, msg.getData());
         }
         finished = msg.getFinishWrite();
       } catch (Exception e) {

@@ -10,7 +10,6 @@ import build.bazel.remote.execution.v2.ServerCapabilities;
 import build.bazel.remote.execution.v2.SymlinkAbsolutePathStrategy;
 import build.bazel.semver.SemVer;
 import io.vertx.core.Future;
-import io.vertx.grpc.server.GrpcServer;
 
 /**
  * GetCapabilities, the same for every instance: SHA-256 in both the list and the legacy singular
@@ -44,7 +43,7 @@ public final class CapabilitiesEndpoint {
         .build();
   }
 
-  public void bind(GrpcServer server) {
-    GrpcBindings.unary(server, CapabilitiesGrpcService.GetCapabilities, req -> Future.succeededFuture(capabilities));
+  public void bind(GrpcBindings grpc) {
+    grpc.unary(CapabilitiesGrpcService.GetCapabilities, req -> Future.succeededFuture(capabilities));
   }
 }

@@ -16,31 +16,42 @@ import com.google.rpc.Status;
 import dev.kiln.cas.BlobStore;
 import dev.kiln.common.Digest;
 import dev.kiln.common.FarmException;
+import dev.kiln.common.InstanceNames;
 import dev.kiln.scheduler.Blocking;
 import dev.kiln.scheduler.exec.DigestFunctions;
 import dev.kiln.tree.TreeFetcher;
 import io.vertx.core.Future;
-import io.vertx.grpc.server.GrpcServer;
 import java.util.ArrayList;
 import java.util.List;
 
-/** FindMissingBlobs, BatchUpdateBlobs, BatchReadBlobs and GetTree over the verifying CAS. */
+/**
+ * FindMissingBlobs, BatchUpdateBlobs, BatchReadBlobs and GetTree over the verifying CAS. Requests
+ * are bounded before any work: digests per FindMissingBlobs, blobs per batch and bytes per batch
+ * (INVALID_ARGUMENT naming the limit, as REAPI says for batches); a GetTree page_size over the
+ * bound is lowered to it (REAPI lets the server return fewer items per page).
+ */
 public final class CasEndpoint {
   private final BlobStore cas;
   private final Blocking blocking;
   private final long maxBatchBytes;
+  private final int maxFindMissing;
+  private final int maxBatchBlobs;
+  private final int maxTreePage;
 
-  public CasEndpoint(BlobStore cas, Blocking blocking, long maxBatchBytes) {
+  public CasEndpoint(BlobStore cas, Blocking blocking, long maxBatchBytes, int maxFindMissing, int maxBatchBlobs, int maxTreePage) {
     this.cas = cas;
     this.blocking = blocking;
     this.maxBatchBytes = maxBatchBytes;
+    this.maxFindMissing = maxFindMissing;
+    this.maxBatchBlobs = maxBatchBlobs;
+    this.maxTreePage = maxTreePage;
   }
 
-  public void bind(GrpcServer server) {
-    GrpcBindings.unary(server, ContentAddressableStorageGrpcService.FindMissingBlobs, this::findMissing);
-    GrpcBindings.unary(server, ContentAddressableStorageGrpcService.BatchUpdateBlobs, this::batchUpdate);
-    GrpcBindings.unary(server, ContentAddressableStorageGrpcService.BatchReadBlobs, this::batchRead);
-    server.callHandler(ContentAddressableStorageGrpcService.GetTree, call -> GrpcBindings.messages(call, ContentAddressableStorageGrpcService.GetTree, req -> getTree(req).onComplete(ar -> {
+  public void bind(GrpcBindings grpc) {
+    grpc.unary(ContentAddressableStorageGrpcService.FindMissingBlobs, this::findMissing);
+    grpc.unary(ContentAddressableStorageGrpcService.BatchUpdateBlobs, this::batchUpdate);
+    grpc.unary(ContentAddressableStorageGrpcService.BatchReadBlobs, this::batchRead);
+    grpc.server().callHandler(ContentAddressableStorageGrpcService.GetTree, call -> grpc.messages(call, ContentAddressableStorageGrpcService.GetTree, req -> Blocking.attempt(() -> getTree(req)).onComplete(ar -> {
       if (ar.failed()) {
         GrpcBindings.fail(call.response(), ar.cause());
         return;
@@ -55,6 +66,11 @@ public final class CasEndpoint {
 
   private Future<FindMissingBlobsResponse> findMissing(FindMissingBlobsRequest req) {
     DigestFunctions.check(req.getDigestFunction());
+    InstanceNames.normalize(req.getInstanceName());
+    if (req.getBlobDigestsCount() > maxFindMissing) {
+      throw FarmException.invalidArgument("FindMissingBlobs asks about %d digests, over the server's limit of %d; split the request",
+          req.getBlobDigestsCount(), maxFindMissing);
+    }
     List<Digest> digests = new ArrayList<>();
     req.getBlobDigestsList().forEach(d -> digests.add(Digest.fromProto(d)));
     return Blocking.onContext(cas.findMissing(digests)).map(missing -> {
@@ -66,6 +82,8 @@ public final class CasEndpoint {
 
   private Future<BatchUpdateBlobsResponse> batchUpdate(BatchUpdateBlobsRequest req) {
     DigestFunctions.check(req.getDigestFunction());
+    InstanceNames.normalize(req.getInstanceName());
+    checkCount(req.getRequestsCount());
     long total = req.getRequestsList().stream().mapToLong(r -> r.getData().size()).sum();
     if (total > maxBatchBytes) {
       throw FarmException.invalidArgument("batch holds %d bytes, over max_batch_total_size_bytes %d; use ByteStream", total, maxBatchBytes);
@@ -91,6 +109,8 @@ public final class CasEndpoint {
 
   private Future<BatchReadBlobsResponse> batchRead(BatchReadBlobsRequest req) {
     DigestFunctions.check(req.getDigestFunction());
+    InstanceNames.normalize(req.getInstanceName());
+    checkCount(req.getDigestsCount());
     List<Digest> digests = new ArrayList<>();
     req.getDigestsList().forEach(d -> digests.add(Digest.fromProto(d)));
     long total = digests.stream().mapToLong(Digest::size).sum();
@@ -112,10 +132,20 @@ public final class CasEndpoint {
     return Future.all(results).map(all -> BatchReadBlobsResponse.newBuilder().addAllResponses(all.list()).build());
   }
 
+  private void checkCount(int blobs) {
+    if (blobs > maxBatchBlobs) {
+      throw FarmException.invalidArgument("batch holds %d blobs, over the server's limit of %d; split it or use ByteStream", blobs, maxBatchBlobs);
+    }
+  }
+
   private Future<List<GetTreeResponse>> getTree(GetTreeRequest req) {
     DigestFunctions.check(req.getDigestFunction());
+    InstanceNames.normalize(req.getInstanceName());
     Digest root = Digest.fromProto(req.getRootDigest());
-    int pageSize = req.getPageSize() > 0 ? req.getPageSize() : 1000;
+    if (req.getPageSize() < 0) {
+      throw FarmException.invalidArgument("negative page_size %d", req.getPageSize());
+    }
+    int pageSize = Math.min(maxTreePage, req.getPageSize() > 0 ? req.getPageSize() : 1000);
     int start = req.getPageToken().isEmpty() ? 0 : parseToken(req.getPageToken());
     return Blocking.onContext(cas.findMissing(List.of(root))).compose(missing -> {
       if (!missing.isEmpty()) {
@@ -124,6 +154,9 @@ public final class CasEndpoint {
       return Blocking.onContext(new TreeFetcher(cas).fetch(root));
     }).map(tree -> {
       List<build.bazel.remote.execution.v2.Directory> all = new ArrayList<>(tree.directories().values());
+      if (start > all.size()) {
+        throw FarmException.invalidArgument("page_token '%s' was not issued by this server", req.getPageToken());
+      }
       List<GetTreeResponse> pages = new ArrayList<>();
       for (int i = start; i < all.size() || pages.isEmpty(); i += pageSize) {
         int end = Math.min(all.size(), i + pageSize);
@@ -139,7 +172,11 @@ public final class CasEndpoint {
 
   private static int parseToken(String token) {
     try {
-      return Integer.parseInt(token);
+      int start = Integer.parseInt(token);
+      if (start < 0) {
+        throw new NumberFormatException();
+      }
+      return start;
     } catch (NumberFormatException e) {
       throw FarmException.invalidArgument("page_token '%s' was not issued by this server", token);
     }

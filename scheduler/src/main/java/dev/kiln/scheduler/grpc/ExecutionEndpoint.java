@@ -8,6 +8,7 @@ import build.bazel.remote.execution.v2.WaitExecutionRequest;
 import com.google.longrunning.Operation;
 import dev.kiln.common.Digest;
 import dev.kiln.common.FarmException;
+import dev.kiln.common.InstanceNames;
 import dev.kiln.proto.events.OperationEvent;
 import dev.kiln.proto.events.OperationRecord;
 import dev.kiln.scheduler.Blocking;
@@ -17,7 +18,6 @@ import dev.kiln.scheduler.exec.Operations;
 import dev.kiln.state.ExecutionStateReader;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
-import io.vertx.grpc.server.GrpcServer;
 import io.vertx.grpc.server.GrpcServerRequest;
 import java.time.Duration;
 import java.util.Optional;
@@ -27,6 +27,8 @@ import java.util.Optional;
  * first Operation is sent as soon as the action is queued (or joined), stage changes follow as
  * workers report them, and a keepalive update every {@code keepalive} re-reads the operation
  * from the cluster (so a missed event or a client that re-attaches elsewhere still finishes).
+ * Execute's instance name is normalized here, before admission, so its result lands in the
+ * action-cache namespace GetActionResult reads.
  */
 public final class ExecutionEndpoint {
   private final Vertx vertx;
@@ -44,12 +46,13 @@ public final class ExecutionEndpoint {
     this.keepalive = keepalive;
   }
 
-  public void bind(GrpcServer server) {
-    server.callHandler(ExecutionGrpcService.Execute, call -> GrpcBindings.messages(call, ExecutionGrpcService.Execute, req -> execute(call, req)));
-    server.callHandler(ExecutionGrpcService.WaitExecution, call -> GrpcBindings.messages(call, ExecutionGrpcService.WaitExecution, req -> waitExecution(call, req)));
+  public void bind(GrpcBindings grpc) {
+    grpc.server().callHandler(ExecutionGrpcService.Execute, call -> grpc.messages(call, ExecutionGrpcService.Execute, req -> execute(call, req)));
+    grpc.server().callHandler(ExecutionGrpcService.WaitExecution, call -> grpc.messages(call, ExecutionGrpcService.WaitExecution, req -> waitExecution(call, req)));
   }
 
-  private void execute(GrpcServerRequest<ExecuteRequest, Operation> call, ExecuteRequest req) {
+  private void execute(GrpcServerRequest<ExecuteRequest, Operation> call, ExecuteRequest raw) {
+    ExecuteRequest req = raw.toBuilder().setInstanceName(InstanceNames.normalize(raw.getInstanceName())).build();
     Blocking.onContext(coordinator.admit(req)).onComplete(ar -> {
       if (ar.failed()) {
         GrpcBindings.fail(call.response(), ar.cause());

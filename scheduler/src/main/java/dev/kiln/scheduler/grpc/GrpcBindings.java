@@ -4,11 +4,6 @@ import dev.kiln.common.FarmException;
 import dev.kiln.scheduler.Blocking;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.grpc.common.GrpcMessage;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.util.zip.GZIPInputStream;
 import com.google.rpc.Code;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.common.MessageSizeOverflowException;
@@ -23,12 +18,24 @@ import java.util.function.Function;
  * Binds handlers to gRPC methods and maps every error to the wire: a {@link FarmException}'s
  * code becomes the gRPC status, and its typed details (e.g. PreconditionFailure) travel in the
  * {@code grpc-status-details-bin} trailer, where grpc-java clients such as Bazel look for them.
+ * One instance per server, because a gzip request message is bounded by the server's message
+ * limit once decompressed too.
  */
 public final class GrpcBindings {
-  private GrpcBindings() {}
+  private final GrpcServer server;
+  private final long maxMessageBytes;
+
+  public GrpcBindings(GrpcServer server, long maxMessageBytes) {
+    this.server = server;
+    this.maxMessageBytes = maxMessageBytes;
+  }
+
+  public GrpcServer server() {
+    return server;
+  }
 
   /** A unary method whose handler completes a future with the response. */
-  public static <Q, R> void unary(GrpcServer server, ServiceMethod<Q, R> method, Function<Q, Future<R>> handler) {
+  public <Q, R> void unary(ServiceMethod<Q, R> method, Function<Q, Future<R>> handler) {
     server.callHandler(method, call -> messages(call, method, request ->
         Blocking.attempt(() -> handler.apply(request)).onComplete(ar -> {
           if (ar.succeeded()) {
@@ -42,16 +49,20 @@ public final class GrpcBindings {
   /**
    * Hands each request message of {@code call} to {@code handler}. A message that does not parse
    * is answered with INVALID_ARGUMENT (Vert.x's own decoding would reset the stream), one over the
-   * size limit with RESOURCE_EXHAUSTED, and a handler that throws ends the call with its status.
+   * size limit (on the wire or decompressed) with RESOURCE_EXHAUSTED, and a handler that throws
+   * ends the call with its status.
    */
-  public static <Q, R> void messages(GrpcServerRequest<Q, R> call, ServiceMethod<Q, R> method, Handler<Q> handler) {
+  public <Q, R> void messages(GrpcServerRequest<Q, R> call, ServiceMethod<Q, R> method, Handler<Q> handler) {
     call.invalidMessageHandler(e -> fail(call.response(), e instanceof MessageSizeOverflowException
         ? FarmException.of(Code.RESOURCE_EXHAUSTED, "request message of %s is over the server's limit", method.fullMethodName())
         : FarmException.invalidArgument("request message of %s is invalid: %s", method.fullMethodName(), e.getMessage())));
     call.messageHandler(msg -> {
       Q request;
       try {
-        request = method.decoder().decode(identity(msg));
+        request = method.decoder().decode(GrpcGzip.identity(msg, maxMessageBytes));
+      } catch (FarmException e) {
+        fail(call.response(), e);
+        return;
       } catch (RuntimeException e) {
         fail(call.response(), FarmException.invalidArgument("request message of %s does not parse: %s", method.fullMethodName(), e.getMessage()));
         return;
@@ -62,21 +73,6 @@ public final class GrpcBindings {
         fail(call.response(), e);
       }
     });
-  }
-
-  private static GrpcMessage identity(GrpcMessage msg) {
-    String enc = msg.encoding();
-    if (enc == null || enc.equals("identity")) {
-      return msg;
-    }
-    if (!enc.equals("gzip")) {
-      throw FarmException.invalidArgument("grpc-encoding %s is not supported", enc);
-    }
-    try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(msg.payload().getBytes()))) {
-      return GrpcMessage.message("identity", msg.format(), Buffer.buffer(in.readAllBytes()));
-    } catch (IOException e) {
-      throw FarmException.invalidArgument("gzip request message does not decompress: %s", e.getMessage());
-    }
   }
 
   /** Ends the call with the status of {@code error}. */

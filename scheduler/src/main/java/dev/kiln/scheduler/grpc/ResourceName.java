@@ -2,6 +2,7 @@ package dev.kiln.scheduler.grpc;
 
 import dev.kiln.common.Digest;
 import dev.kiln.common.FarmException;
+import dev.kiln.common.InstanceNames;
 import java.util.Arrays;
 import java.util.List;
 
@@ -9,7 +10,8 @@ import java.util.List;
  * A ByteStream resource name, parsed from the left on its keywords (instance names may contain
  * '/', and trailing metadata is allowed): {@code [instance/]blobs/{hash}/{size}} for reads and
  * {@code [instance/]uploads/{uuid}/blobs/{hash}/{size}[/...]} for writes. A stray leading '/'
- * (old SDKs and Pants) is ignored. Compressed blobs are refused: Kiln does not advertise them.
+ * (old SDKs and Pants) is ignored; the instance is normalized by {@link InstanceNames}. Compressed
+ * blobs are refused: Kiln does not advertise them.
  */
 public record ResourceName(String instance, String uploadId, Digest digest) {
 
@@ -21,7 +23,7 @@ public record ResourceName(String instance, String uploadId, Digest digest) {
         throw FarmException.invalidArgument("compressed-blobs are not supported (no compressor is advertised): %s", name);
       }
       if (s.equals("blobs") && i + 2 < segs.size()) {
-        return new ResourceName(String.join("/", segs.subList(0, i)), null,
+        return new ResourceName(InstanceNames.normalize(String.join("/", segs.subList(0, i))), null,
             new Digest(segs.get(i + 1), Digest.parseSize(segs.get(i + 2))));
       }
     }
@@ -36,7 +38,7 @@ public record ResourceName(String instance, String uploadId, Digest digest) {
           throw FarmException.invalidArgument("compressed-blobs are not supported (no compressor is advertised): %s", name);
         }
         if (segs.get(i + 2).equals("blobs")) {
-          return new ResourceName(String.join("/", segs.subList(0, i)), segs.get(i + 1),
+          return new ResourceName(InstanceNames.normalize(String.join("/", segs.subList(0, i))), segs.get(i + 1),
               new Digest(segs.get(i + 3), Digest.parseSize(segs.get(i + 4))));
         }
       }
@@ -45,6 +47,9 @@ public record ResourceName(String instance, String uploadId, Digest digest) {
   }
 
   private static List<String> segments(String name) {
+    if (name.indexOf('\0') >= 0) {
+      throw FarmException.invalidArgument("resource name contains NUL");
+    }
     String n = name.startsWith("/") ? name.substring(1) : name;
     return Arrays.asList(n.split("/", -1));
   }

@@ -5,7 +5,12 @@ import dev.kiln.state.WorkerRegistry;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;
 
-/** {@code GET /healthz}: 200 once at least one worker is registered (the farm can run actions). */
+/**
+ * {@code GET /healthz}: 200 only while the farm can run actions, i.e. the registered workers have
+ * at least one alive slot between them (each heartbeat's {@code slots} counts the slots whose
+ * thread is alive, so a worker whose slots all died no longer makes the farm look healthy); 503
+ * otherwise. The body carries the counts either way.
+ */
 public final class HealthHandler implements Handler<HttpServerRequest> {
   private final WorkerRegistry registry;
 
@@ -19,11 +24,15 @@ public final class HealthHandler implements Handler<HttpServerRequest> {
       var resp = req.response().putHeader("content-type", "text/plain");
       if (ar.failed()) {
         resp.setStatusCode(503).end("unhealthy: cannot read the worker registry: " + ar.cause().getMessage() + "\n");
-      } else if (ar.result().isEmpty()) {
-        resp.setStatusCode(503).end("unhealthy: no worker registered\n");
+        return;
+      }
+      int workers = ar.result().size();
+      long slots = ar.result().stream().mapToLong(w -> Math.max(0, w.getSlots())).sum();
+      String counts = workers + " worker(s), " + slots + " alive slot(s)\n";
+      if (slots > 0) {
+        resp.setStatusCode(200).end("ok: " + counts);
       } else {
-        int slots = ar.result().stream().mapToInt(w -> w.getSlots()).sum();
-        resp.setStatusCode(200).end("ok: " + ar.result().size() + " worker(s), " + slots + " slot(s)\n");
+        resp.setStatusCode(503).end("unhealthy: no alive slot: " + counts);
       }
     });
   }

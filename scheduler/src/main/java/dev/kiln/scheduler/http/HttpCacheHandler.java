@@ -10,6 +10,7 @@ import dev.kiln.ac.OpaqueActionCache;
 import dev.kiln.cas.BlobStore;
 import dev.kiln.common.Digest;
 import dev.kiln.common.FarmException;
+import dev.kiln.common.InstanceNames;
 import dev.kiln.scheduler.Blocking;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -29,6 +30,7 @@ import java.util.regex.Pattern;
  * (ccache's own entries); one that is a well-formed ActionResult (Bazel's) also becomes a typed
  * entry, so gRPC clients hit it. A GET falls back to the typed entry, so HTTP clients hit what
  * REAPI clients and workers stored. 404 on a miss, 200 on success, HTTP/1.1 with Content-Length.
+ * A PUT body over the blob limit is refused while it arrives ({@link BoundedBody}).
  */
 public final class HttpCacheHandler implements Handler<HttpServerRequest> {
   /** {@code [/instance]/(ac|cas)/{64 hex}}. */
@@ -55,7 +57,13 @@ public final class HttpCacheHandler implements Handler<HttpServerRequest> {
       text(req.response(), 400, "expected [/prefix]/ac/{sha256} or [/prefix]/cas/{sha256}");
       return;
     }
-    String instance = m.group(1) == null ? "" : m.group(1);
+    String instance;
+    try {
+      instance = InstanceNames.normalize(m.group(1) == null ? "" : m.group(1));
+    } catch (FarmException e) {
+      text(req.response(), 400, e.getMessage());
+      return;
+    }
     boolean ac = m.group(2).equals("ac");
     String hash = m.group(3);
     HttpMethod method = req.method();
@@ -81,14 +89,7 @@ public final class HttpCacheHandler implements Handler<HttpServerRequest> {
   }
 
   private Future<?> put(HttpServerRequest req, String instance, boolean ac, String hash) {
-    String length = req.getHeader("content-length");
-    if (length != null && parseLong(length) > maxBlobBytes) {
-      return Future.succeededFuture(text(req.response().putHeader("connection", "close"), 413, "body over the limit of " + maxBlobBytes + " bytes"));
-    }
-    return req.body().compose(body -> {
-      if (body.length() > maxBlobBytes) {
-        return Future.succeededFuture(text(req.response(), 413, "body over the limit of " + maxBlobBytes + " bytes"));
-      }
+    return BoundedBody.read(req, maxBlobBytes).compose(body -> {
       byte[] bytes = body.getBytes();
       if (!ac) {
         return blocking.runAsync(() -> cas.put(new Digest(hash, bytes.length), bytes)).map(v -> text(req.response(), 200, ""));
@@ -142,17 +143,9 @@ public final class HttpCacheHandler implements Handler<HttpServerRequest> {
 
   private static void fail(HttpServerResponse resp, Throwable e) {
     FarmException fe = FarmException.from(e);
-    int status = fe.code() == Code.INVALID_ARGUMENT ? 400 : fe.code() == Code.NOT_FOUND ? 404 : 500;
+    int status = fe.code() == Code.INVALID_ARGUMENT ? 400 : fe.code() == Code.NOT_FOUND ? 404 : fe.code() == Code.RESOURCE_EXHAUSTED ? 413 : 500;
     if (!resp.ended()) {
       text(resp, status, String.valueOf(fe.getMessage()));
-    }
-  }
-
-  private static long parseLong(String s) {
-    try {
-      return Long.parseLong(s.trim());
-    } catch (NumberFormatException e) {
-      return 0;
     }
   }
 }
