@@ -1,6 +1,7 @@
 package dev.kiln.launcher;
 
 import dev.kiln.client.compiler.CompilerTypes;
+import dev.kiln.client.remote.FarmCredentials;
 import dev.kiln.client.remote.FileHashes;
 import dev.kiln.client.proxy.ProxyServer;
 import dev.kiln.client.remote.GomaExec;
@@ -40,6 +41,10 @@ final class ProxyCommand implements Callable<Integer> {
   @Option(names = "--race", description = "Race mode: a remote compile not answered within --race-delay-ms also runs locally; the first to finish wins.")
   boolean race;
 
+  @Option(names = "--auth-token-file", description = {"File holding the farm token, sent as 'Authorization: Bearer <token>'.",
+      "Else env KILN_AUTH_TOKEN (the token), KILN_AUTH_TOKEN_FILE, or GOMA_HTTP_AUTHORIZATION_FILE (whole header value, verbatim), in that order."})
+  Path authTokenFile;
+
   @Option(names = "--race-delay-ms", defaultValue = "200", description = "How long a remote compile may take before race mode starts it locally too (default ${DEFAULT-VALUE}).")
   long raceDelayMs;
 
@@ -50,9 +55,10 @@ final class ProxyCommand implements Callable<Integer> {
     if (System.getenv("KILN_SERVER") == null && gomaHost != null) {
       farm = gomaHost + ":" + System.getenv().getOrDefault("GOMA_SERVER_PORT", "5050");
     }
+    FarmCredentials credentials = FarmCredentials.resolve(authTokenFile, System.getenv());
     Vertx vertx = Vertx.vertx();
     GomaExec exec = new HttpGomaExec(URI.create("http://" + farm), HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(java.time.Duration.ofSeconds(5)).build(), java.time.Duration.ofSeconds(farmTimeoutS));
+        .connectTimeout(java.time.Duration.ofSeconds(5)).build(), java.time.Duration.ofSeconds(farmTimeoutS), credentials);
     if (outputCacheMb > 0) {
       Path dir = outputCacheDir != null ? outputCacheDir : Path.of(System.getProperty("user.home"), ".cache", "kiln", "outputs");
       exec = new LocalOutputCache(exec, dir, outputCacheMb << 20, Clock.systemUTC());
@@ -67,7 +73,7 @@ final class ProxyCommand implements Callable<Integer> {
     ProxyServer proxy = new ProxyServer(vertx, compiler, Clock.systemUTC(),
         () -> new Thread(() -> System.exit(0), "kiln-proxy-quit").start());
     int actual = proxy.listen("127.0.0.1", port).toCompletionStage().toCompletableFuture().join();
-    return RoleProcess.runUntilStopped("kiln proxy on http://127.0.0.1:" + actual + " -> farm " + farm, () -> {
+    return RoleProcess.runUntilStopped("kiln proxy on http://127.0.0.1:" + actual + " -> farm " + farm + " with " + credentials.describe(), () -> {
       proxy.close().toCompletionStage().toCompletableFuture().join();
       vertx.close().toCompletionStage().toCompletableFuture().join();
     });
