@@ -15,7 +15,8 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.Timestamp;
 import dev.kiln.common.Hashing;
 import dev.kiln.launcher.EmbeddedFarm;
-import dev.kiln.worker.sandbox.BubblewrapRunner;
+import dev.kiln.worker.sandbox.SandboxLimits;
+import dev.kiln.worker.sandbox.SandboxProbe;
 import dev.kiln.worker.sandbox.RunRequest;
 import dev.kiln.worker.sandbox.SandboxRunner;
 import dev.kiln.worker.sandbox.UnsandboxedRunner;
@@ -170,14 +171,16 @@ public final class NoopRoundTrip {
 
   /** p50 of starting bubblewrap around /bin/true, and of /bin/true alone. */
   private static double[] sandboxStart(int n) throws Exception {
-    Path dir = Files.createTempDirectory("kiln-sandbox-bench");
-    SandboxRunner bwrap = BubblewrapRunner.probe(dir);
+    Path tmp = Files.createTempDirectory("kiln-sandbox-bench");
+    SandboxRunner bwrap = SandboxProbe.check(tmp.resolve("exec"), SandboxLimits.defaults());
+    Path dir = bwrap.scratchDir(tmp.resolve("exec"));
     SandboxRunner bare = new UnsandboxedRunner();
     double[] out = new double[2];
     int k = 0;
     for (SandboxRunner runner : List.of(bwrap, bare)) {
       Stats s = new Stats();
       Path root = Files.createTempDirectory(dir, "root");
+      Files.setPosixFilePermissions(root, java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
       for (int i = 0; i < n + 5; i++) {
         RunRequest req = new RunRequest(root, "", List.of("/bin/true"), Map.of(), Duration.ofSeconds(10), dir.resolve("o"), dir.resolve("e"));
         long t0 = System.nanoTime();

@@ -20,8 +20,16 @@ import java.util.Set;
 public final class PathRules {
   private PathRules() {}
 
-  /** Checks one Directory message for canonical form; INVALID_ARGUMENT otherwise. */
+  /** Checks one Directory message, as found at the root, for canonical form; INVALID_ARGUMENT otherwise. */
   public static void checkDirectory(Directory dir) {
+    checkDirectory(dir, 0);
+  }
+
+  /**
+   * Checks one Directory message that appears {@code depth} directories below the root: canonical
+   * form, and symlinks whose targets stay inside the root ({@link #checkSymlinkTarget}).
+   */
+  public static void checkDirectory(Directory dir, int depth) {
     List<String> files = new ArrayList<>();
     for (FileNode f : dir.getFilesList()) {
       files.add(f.getName());
@@ -33,7 +41,7 @@ public final class PathRules {
     List<String> links = new ArrayList<>();
     for (SymlinkNode s : dir.getSymlinksList()) {
       links.add(s.getName());
-      checkSymlinkTarget(s.getName(), s.getTarget());
+      checkSymlinkTarget(s.getName(), s.getTarget(), depth);
     }
     Set<String> all = new HashSet<>();
     for (List<String> names : List.of(files, dirs, links)) {
@@ -82,9 +90,33 @@ public final class PathRules {
     return String.join("/", out);
   }
 
-  private static void checkSymlinkTarget(String name, String target) {
-    if (target.isEmpty() || target.startsWith("/")) {
-      throw FarmException.invalidArgument("symlink '%s' has target '%s'; absolute symlinks are not allowed", name, target);
+  /**
+   * A symlink's target, seen from a directory {@code depth} levels below the root, must stay inside
+   * the root: relative, and of the form {@code ../../a/b}, climbing at most {@code depth} levels and
+   * only at its start. Allowing '..' after a name would let a chain of individually harmless links
+   * climb out (a link "d" to ".." and a target "d/../../x"); this form makes every hop land inside.
+   */
+  static void checkSymlinkTarget(String name, String target, int depth) {
+    if (target.isEmpty() || target.startsWith("/") || target.indexOf('\0') >= 0) {
+      throw FarmException.invalidArgument("symlink '%s' has target '%s'; only relative targets inside the input root are allowed", name, target);
+    }
+    int climb = 0;
+    boolean named = false;
+    for (String seg : target.split("/")) {
+      if (seg.isEmpty() || seg.equals(".")) {
+        continue;
+      }
+      if (seg.equals("..")) {
+        if (named) {
+          throw FarmException.invalidArgument("symlink '%s' has target '%s'; '..' may only lead a target", name, target);
+        }
+        climb++;
+      } else {
+        named = true;
+      }
+    }
+    if (climb > depth) {
+      throw FarmException.invalidArgument("symlink '%s' has target '%s', which climbs out of the input root", name, target);
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.kiln.tree;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import build.bazel.remote.execution.v2.Directory;
@@ -24,8 +25,8 @@ class PathRulesTest {
 
   @Test
   void canonicalDirectoryPasses() {
-    PathRules.checkDirectory(Directory.newBuilder().addFiles(file("a.c")).addFiles(file("b.h"))
-        .addDirectories(DirectoryNode.newBuilder().setName("sub").setDigest(Digest.EMPTY.toProto())).build());
+    assertThatCode(() -> PathRules.checkDirectory(Directory.newBuilder().addFiles(file("a.c")).addFiles(file("b.h"))
+        .addDirectories(DirectoryNode.newBuilder().setName("sub").setDigest(Digest.EMPTY.toProto())).build())).doesNotThrowAnyException();
   }
 
   @Test
@@ -47,6 +48,32 @@ class PathRulesTest {
   void absoluteSymlinksAreRejected() {
     assertInvalid(() -> PathRules.checkDirectory(Directory.newBuilder()
         .addSymlinks(SymlinkNode.newBuilder().setName("l").setTarget("/etc/passwd")).build()));
+  }
+
+  private static Directory link(String target) {
+    return Directory.newBuilder().addSymlinks(SymlinkNode.newBuilder().setName("l").setTarget(target)).build();
+  }
+
+  @Test
+  void relativeSymlinksMayClimbOnlyAsFarAsTheirDepth() {
+    assertThatCode(() -> PathRules.checkDirectory(link("../../include/a.h"), 2)).doesNotThrowAnyException();
+    assertThatCode(() -> PathRules.checkDirectory(link("sub/./a.h"), 0)).doesNotThrowAnyException();
+    assertInvalid(() -> PathRules.checkDirectory(link("../../../etc/passwd"), 2));
+    assertInvalid(() -> PathRules.checkDirectory(link(".."), 0));
+    assertInvalid(() -> PathRules.checkDirectory(link("../x"), 0));
+  }
+
+  @Test
+  void dotDotAfterANameIsRejectedBecauseChainsOfLinksCouldClimbOut() {
+    // With a sibling link d -> "..", the target d/../../x would resolve above the root.
+    assertInvalid(() -> PathRules.checkDirectory(link("d/../../x"), 3));
+    assertInvalid(() -> PathRules.checkDirectory(link("a/.."), 3));
+  }
+
+  @Test
+  void emptyAndNulTargetsAreRejected() {
+    assertInvalid(() -> PathRules.checkDirectory(link(""), 1));
+    assertInvalid(() -> PathRules.checkDirectory(link("a\0b"), 1));
   }
 
   @Test

@@ -8,6 +8,7 @@ import dev.kiln.scheduler.FrontNodeConfig;
 import dev.kiln.scheduler.auth.Authenticator;
 import dev.kiln.state.KilnHazelcast;
 import dev.kiln.worker.WorkerConfig;
+import dev.kiln.worker.sandbox.SandboxLimits;
 import dev.kiln.worker.sandbox.SandboxRunner;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
@@ -27,7 +28,8 @@ public final class EmbeddedFarm implements AutoCloseable {
 
   /** What {@code kiln up} takes from its command line. */
   public record Options(String host, int port, int workers, int slotsPerWorker, Path dataDir, boolean allowUnsandboxed,
-      String clusterName, Duration keepalive, boolean simulateWorkers, Authenticator auth, boolean gomaArbitraryToolchains) {
+      String clusterName, Duration keepalive, boolean simulateWorkers, Authenticator auth, boolean gomaArbitraryToolchains,
+      SandboxLimits limits, Duration maxActionTimeout) {
     public Options(String host, int port, int workers, int slotsPerWorker, Path dataDir, boolean allowUnsandboxed,
         String clusterName, Duration keepalive) {
       this(host, port, workers, slotsPerWorker, dataDir, allowUnsandboxed, clusterName, keepalive, false, Authenticator.open(), false);
@@ -36,6 +38,18 @@ public final class EmbeddedFarm implements AutoCloseable {
     public Options(String host, int port, int workers, int slotsPerWorker, Path dataDir, boolean allowUnsandboxed,
         String clusterName, Duration keepalive, boolean simulateWorkers) {
       this(host, port, workers, slotsPerWorker, dataDir, allowUnsandboxed, clusterName, keepalive, simulateWorkers, Authenticator.open(), false);
+    }
+
+    public Options(String host, int port, int workers, int slotsPerWorker, Path dataDir, boolean allowUnsandboxed,
+        String clusterName, Duration keepalive, boolean simulateWorkers, Authenticator auth, boolean gomaArbitraryToolchains) {
+      this(host, port, workers, slotsPerWorker, dataDir, allowUnsandboxed, clusterName, keepalive, simulateWorkers, auth,
+          gomaArbitraryToolchains, SandboxLimits.defaults(), Duration.ofHours(1));
+    }
+
+    /** The same farm with other per-action limits (hostile-action tests use small ones). */
+    public Options withLimits(SandboxLimits l, Duration maxTimeout) {
+      return new Options(host, port, workers, slotsPerWorker, dataDir, allowUnsandboxed, clusterName, keepalive, simulateWorkers, auth,
+          gomaArbitraryToolchains, l, maxTimeout);
     }
   }
 
@@ -63,7 +77,8 @@ public final class EmbeddedFarm implements AutoCloseable {
     SharedState shared = SharedState.on(hz, frontConfig.maxBlobBytes());
     List<WorkerRole> workers = new ArrayList<>();
     for (int i = 0; i < o.workers(); i++) {
-      WorkerConfig wc = WorkerConfig.defaults("worker-" + i, o.slotsPerWorker(), o.dataDir().resolve("worker-" + i));
+      WorkerConfig wc = WorkerConfig.defaults("worker-" + i, o.slotsPerWorker(), o.dataDir().resolve("worker-" + i))
+          .withLimits(o.limits()).withMaxTimeout(o.maxActionTimeout());
       wc = o.simulateWorkers() ? wc.simulating() : wc;
       SandboxRunner runner = WorkerRole.sandbox(wc, o.allowUnsandboxed());
       workers.add(WorkerRole.start(wc, runner, shared, broker.bootstrapServers(), shape));

@@ -31,6 +31,9 @@ final class UpCommand implements Callable<Integer> {
   @picocli.CommandLine.Mixin
   AuthOptions auth = new AuthOptions();
 
+  @picocli.CommandLine.Mixin
+  LimitOptions limits = new LimitOptions();
+
   @Option(names = "--goma-arbitrary-toolchains", description = "Let Goma clients send their own compiler as inputs; it runs in the sandbox.")
   boolean gomaArbitraryToolchains;
 
@@ -38,7 +41,8 @@ final class UpCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     int n = workers != null ? workers : Runtime.getRuntime().availableProcessors();
     EmbeddedFarm farm = EmbeddedFarm.start(new EmbeddedFarm.Options(host, port, n, slots, dataDir.toAbsolutePath(),
-        allowUnsandboxed, "kiln-" + port, Duration.ofSeconds(30), false, auth.authenticator(), gomaArbitraryToolchains));
+        allowUnsandboxed, "kiln-" + port, Duration.ofSeconds(30), false, auth.authenticator(), gomaArbitraryToolchains)
+        .withLimits(limits.limits(), limits.maxTimeout()));
     String endpoint = host + ":" + farm.port();
     return RoleProcess.runUntilStopped("""
         Kiln farm is up: %d worker(s) x %d slot(s), data in %s

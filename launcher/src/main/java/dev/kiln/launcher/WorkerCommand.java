@@ -30,6 +30,12 @@ final class WorkerCommand implements Callable<Integer> {
   @Option(names = "--allow-unsandboxed", description = "Run actions without bubblewrap (only where the worker is isolated otherwise).")
   boolean allowUnsandboxed;
 
+  @picocli.CommandLine.Mixin
+  LimitOptions limits = new LimitOptions();
+
+  @Option(names = "--pool", defaultValue = "default", description = "The worker pool it serves: actions asking for platform property pool=<name> (default ${DEFAULT-VALUE}).")
+  String pool;
+
   @Option(names = "--simulate", hidden = true, description = "Run no commands; 'sleep N' actions just wait (scheduler benchmarks).")
   boolean simulate;
 
@@ -37,7 +43,8 @@ final class WorkerCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     String workerId = id != null ? id : "worker-" + UUID.randomUUID().toString().substring(0, 8);
     int n = slots != null ? slots : Runtime.getRuntime().availableProcessors();
-    WorkerConfig defaults = WorkerConfig.defaults(workerId, n, dataDir.toAbsolutePath().resolve(workerId));
+    WorkerConfig defaults = WorkerConfig.defaults(workerId, n, dataDir.toAbsolutePath().resolve(workerId))
+        .withLimits(limits.limits()).withMaxTimeout(limits.maxTimeout()).withPool(pool);
     WorkerConfig config = simulate ? defaults.simulating() : defaults;
     var runner = WorkerRole.sandbox(config, allowUnsandboxed);
     KafkaShape shape = KafkaShape.load();

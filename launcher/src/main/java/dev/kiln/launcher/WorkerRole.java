@@ -7,7 +7,7 @@ import dev.kiln.queue.OperationEventSink;
 import dev.kiln.worker.ResultReporter;
 import dev.kiln.worker.WorkerConfig;
 import dev.kiln.worker.WorkerNode;
-import dev.kiln.worker.sandbox.BubblewrapRunner;
+import dev.kiln.worker.sandbox.SandboxProbe;
 import dev.kiln.worker.sandbox.SandboxRunner;
 import dev.kiln.worker.sandbox.UnsandboxedRunner;
 import java.io.IOException;
@@ -36,7 +36,7 @@ final class WorkerRole implements AutoCloseable {
     if (allowUnsandboxed) {
       return new UnsandboxedRunner();
     }
-    return BubblewrapRunner.probe(config.workDir());
+    return SandboxProbe.check(config.execDir(), config.limits());
   }
 
   static WorkerRole start(WorkerConfig config, SandboxRunner runner, SharedState shared, String bootstrap, KafkaShape shape) {

@@ -19,31 +19,38 @@ public record WorkerConfig(
     Duration heartbeatInterval,
     boolean simulate,
     SandboxLimits limits,
-    String pool) {
+    String pool,
+    long maxBlobBytes) {
 
   public static final String DEFAULT_POOL = "default";
+  /** The largest blob the farm's CAS accepts by default (front nodes use the same). */
+  public static final long DEFAULT_MAX_BLOB_BYTES = 256L << 20;
 
   public static WorkerConfig defaults(String workerId, int slots, Path workDir) {
     return new WorkerConfig(workerId, slots, workDir, Duration.ofMinutes(15), Duration.ofHours(1),
-        Duration.ofSeconds(30), Duration.ofSeconds(2), false, SandboxLimits.defaults(), DEFAULT_POOL);
+        Duration.ofSeconds(30), Duration.ofSeconds(2), false, SandboxLimits.defaults(), DEFAULT_POOL, DEFAULT_MAX_BLOB_BYTES);
   }
 
   /** A worker that runs no commands (scheduler benchmarks): see SimulatedActionExecutor. */
   public WorkerConfig simulating() {
-    return new WorkerConfig(workerId, slots, workDir, defaultTimeout, maxTimeout, drainTimeout, heartbeatInterval, true, limits, pool);
+    return new WorkerConfig(workerId, slots, workDir, defaultTimeout, maxTimeout, drainTimeout, heartbeatInterval, true, limits, pool, maxBlobBytes);
   }
 
   public WorkerConfig withLimits(SandboxLimits l) {
-    return new WorkerConfig(workerId, slots, workDir, defaultTimeout, maxTimeout, drainTimeout, heartbeatInterval, simulate, l, pool);
+    return new WorkerConfig(workerId, slots, workDir, defaultTimeout, maxTimeout, drainTimeout, heartbeatInterval, simulate, l, pool, maxBlobBytes);
   }
 
   public WorkerConfig withMaxTimeout(Duration max) {
     return new WorkerConfig(workerId, slots, workDir, defaultTimeout.compareTo(max) > 0 ? max : defaultTimeout, max, drainTimeout,
-        heartbeatInterval, simulate, limits, pool);
+        heartbeatInterval, simulate, limits, pool, maxBlobBytes);
   }
 
   public WorkerConfig withPool(String p) {
-    return new WorkerConfig(workerId, slots, workDir, defaultTimeout, maxTimeout, drainTimeout, heartbeatInterval, simulate, limits, p);
+    return new WorkerConfig(workerId, slots, workDir, defaultTimeout, maxTimeout, drainTimeout, heartbeatInterval, simulate, limits, p, maxBlobBytes);
+  }
+
+  public WorkerConfig withMaxBlobBytes(long max) {
+    return new WorkerConfig(workerId, slots, workDir, defaultTimeout, maxTimeout, drainTimeout, heartbeatInterval, simulate, limits, pool, max);
   }
 
   public Path execDir() {

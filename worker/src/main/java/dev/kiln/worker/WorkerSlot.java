@@ -33,6 +33,7 @@ final class WorkerSlot implements Runnable {
   private final AtomicInteger busy;
   private volatile boolean stopping;
   private volatile boolean killed;
+  private volatile boolean alive = true;
 
   WorkerSlot(Supplier<ActionSource> sources, ActionExecutor executor, ExecutionStateReader operations,
       ResultReporter reporter, int deliveryLimit, AtomicInteger busy) {
@@ -54,8 +55,24 @@ final class WorkerSlot implements Runnable {
     stopping = true;
   }
 
+  /** False once the slot's thread has ended (stopped, or died of something it could not survive). */
+  boolean alive() {
+    return alive;
+  }
+
   @Override
   public void run() {
+    try {
+      loop();
+    } catch (Throwable t) {
+      LOG.error("worker slot died: {}", t.toString(), t);
+      throw t;
+    } finally {
+      alive = false;
+    }
+  }
+
+  private void loop() {
     while (!stopping) {
       try (ActionSource source = sources.get()) {
         while (!stopping) {
@@ -102,6 +119,14 @@ final class WorkerSlot implements Runnable {
       ExecuteResponse response;
       try {
         response = executor.execute(action);
+      } catch (Error e) {
+        // OutOfMemoryError and the like: the action is to blame far more often than the farm, and
+        // handing it to the next slot would only take that slot down too. Fail it, keep serving.
+        if (killed) {
+          return;
+        }
+        LOG.error("action {} broke the worker ({}); failing it", action.getOperationName(), e.toString());
+        response = failure(FarmException.of(Code.RESOURCE_EXHAUSTED, "the worker could not run this action: %s", e));
       } catch (RuntimeException e) {
         FarmException fe = FarmException.from(e);
         if (killed) {

@@ -112,4 +112,33 @@ class WorkerSlotTest {
     assertThat(runs).hasValue(1);
     assertThat(Futures.await(state.get(a.getOperationName())).orElseThrow().getResponse()).isEqualTo(done);
   }
+
+  @Test
+  void anErrorInsideAnActionFailsItAndTheSlotGoesOnServing() throws Exception {
+    ActionExecutor ooms = a -> {
+      runs.incrementAndGet();
+      if (a.getOperationName().endsWith("bad")) {
+        throw new OutOfMemoryError("Java heap space");
+      }
+      return ExecuteResponse.newBuilder().setResult(ActionResult.newBuilder().setExitCode(0)).build();
+    };
+    Futures.await(queue.enqueue(action("operations/bad")));
+    Futures.await(queue.enqueue(action("operations/good")));
+    WorkerSlot slot = new WorkerSlot(queue::newSource, ooms, state, new ResultReporter(state, state, queue, "w", Clock.systemUTC()), 5,
+        new AtomicInteger());
+    Thread t = new Thread(slot);
+    t.start();
+    for (int i = 0; i < 300 && !Futures.await(state.get("operations/good")).map(OperationRecord::getDone).orElse(false); i++) {
+      Thread.sleep(10);
+    }
+    assertThat(slot.alive()).isTrue();
+    slot.stop();
+    t.join(5000);
+    OperationRecord bad = Futures.await(state.get("operations/bad")).orElseThrow();
+    assertThat(bad.getResponse().getStatus().getCode()).isEqualTo(Code.RESOURCE_EXHAUSTED_VALUE);
+    assertThat(bad.getResponse().getStatus().getMessage()).contains("OutOfMemoryError");
+    assertThat(Futures.await(state.get("operations/good")).orElseThrow().getDone()).isTrue();
+    assertThat(runs).hasValue(2);
+    assertThat(slot.alive()).isFalse();
+  }
 }

@@ -14,9 +14,11 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 
 /**
- * Lays out an input root under an exec root: files copied from the local blob cache (executable
- * bit kept), directories and relative symlinks. The tree was validated by {@code PathRules}, so
- * no entry can point outside the exec root.
+ * Lays out an input root under a fresh exec root: files copied from the local blob cache
+ * (executable bit kept), directories, and symlinks created as they are, never followed. Entry
+ * names are single path segments and unique per directory ({@code PathRules}), so every path the
+ * worker creates is a new entry in a directory it just created; symlink targets were checked to
+ * stay inside the root ({@code TreeFetcher}), which matters inside the sandbox only.
  */
 public final class InputMaterializer {
   private final LocalBlobCache cache;
@@ -25,16 +27,18 @@ public final class InputMaterializer {
     this.cache = cache;
   }
 
-  public void materialize(InputTree tree, Path execRoot) {
+  public void materialize(InputTree tree, Path execRoot, Deadline deadline) {
     cache.ensure(tree.files());
+    deadline.check("fetching inputs");
     try {
-      write(tree, tree.root(), execRoot);
+      write(tree, tree.root(), execRoot, deadline);
     } catch (IOException e) {
       throw FarmException.internal("Failed to lay out inputs under %s: %s", execRoot, e);
     }
   }
 
-  private void write(InputTree tree, Digest dirDigest, Path at) throws IOException {
+  private void write(InputTree tree, Digest dirDigest, Path at, Deadline deadline) throws IOException {
+    deadline.check("laying out inputs");
     Directory dir = tree.directories().get(dirDigest);
     Files.createDirectories(at);
     if (dir == null) {
@@ -49,7 +53,7 @@ public final class InputMaterializer {
       Files.createSymbolicLink(at.resolve(s.getName()), Path.of(s.getTarget()));
     }
     for (DirectoryNode d : dir.getDirectoriesList()) {
-      write(tree, Digest.fromProto(d.getDigest()), at.resolve(d.getName()));
+      write(tree, Digest.fromProto(d.getDigest()), at.resolve(d.getName()), deadline);
     }
   }
 }

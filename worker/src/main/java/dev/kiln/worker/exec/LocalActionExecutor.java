@@ -7,95 +7,130 @@ import build.bazel.remote.execution.v2.ExecutedActionMetadata;
 import com.google.protobuf.Timestamp;
 import com.google.rpc.Code;
 import com.google.rpc.Status;
+import dev.kiln.action.ActionInputs;
 import dev.kiln.cas.BlobStore;
 import dev.kiln.common.Digest;
 import dev.kiln.common.FarmException;
 import dev.kiln.common.Futures;
 import dev.kiln.proto.events.QueuedAction;
-import dev.kiln.action.ActionInputs;
 import dev.kiln.tree.InputTree;
+import dev.kiln.tree.PathRules;
 import dev.kiln.tree.TreeFetcher;
+import dev.kiln.tree.TreeLimits;
+import dev.kiln.worker.WorkerConfig;
 import dev.kiln.worker.sandbox.RunRequest;
 import dev.kiln.worker.sandbox.RunResult;
 import dev.kiln.worker.sandbox.SandboxRunner;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
  * The worker's core: read the action, lay out its inputs, run it in the sandbox, upload outputs
- * and streams, and report every phase's timestamps in ExecutedActionMetadata.
+ * and streams, and report every phase's timestamps in ExecutedActionMetadata. The action's
+ * timeout covers all of it. What the action itself got wrong or ran out of (time, memory,
+ * processes, disk, output bytes, a hostile output) becomes the response's status; what the farm
+ * got wrong (the CAS unreachable) is thrown, so the slot can hand the action to another worker.
  */
 public final class LocalActionExecutor implements ActionExecutor {
+  private static final Duration UNBOUNDED = Duration.ofDays(3650);
+  private static final Set<Code> ACTION_FAULTS = Set.of(Code.DEADLINE_EXCEEDED, Code.RESOURCE_EXHAUSTED, Code.INVALID_ARGUMENT,
+      Code.FAILED_PRECONDITION);
+
   private final BlobStore cas;
   private final InputMaterializer materializer;
-  private final OutputCollector outputs;
   private final SandboxRunner runner;
+  private final WorkerConfig config;
   private final Path workRoot;
-  private final String workerId;
   private final Clock clock;
-  private final Duration defaultTimeout;
-  private final Duration maxTimeout;
 
-  public LocalActionExecutor(BlobStore cas, LocalBlobCache cache, SandboxRunner runner, Path workRoot, String workerId,
-      Clock clock, Duration defaultTimeout, Duration maxTimeout) {
+  public LocalActionExecutor(BlobStore cas, LocalBlobCache cache, SandboxRunner runner, WorkerConfig config, Clock clock) {
     this.cas = cas;
     this.materializer = new InputMaterializer(cache);
-    this.outputs = new OutputCollector(cas);
     this.runner = runner;
-    this.workRoot = workRoot;
-    this.workerId = workerId;
+    this.config = config;
+    this.workRoot = runner.scratchDir(config.execDir());
     this.clock = clock;
-    this.defaultTimeout = defaultTimeout;
-    this.maxTimeout = maxTimeout;
   }
 
   @Override
   public ExecuteResponse execute(QueuedAction queued) {
-    ExecutedActionMetadata.Builder meta = ExecutedActionMetadata.newBuilder().setWorker(workerId)
+    ExecutedActionMetadata.Builder meta = ExecutedActionMetadata.newBuilder().setWorker(config.workerId())
         .setQueuedTimestamp(queued.getQueuedTime()).setWorkerStartTimestamp(now());
-    ActionInputs inputs = ActionInputs.load(cas, Digest.fromProto(queued.getActionDigest()), defaultTimeout, maxTimeout);
+    // The front node refused timeouts over its maximum; this worker's own maximum caps the rest.
+    ActionInputs inputs = ActionInputs.load(cas, Digest.fromProto(queued.getActionDigest()), config.defaultTimeout(), UNBOUNDED);
+    Duration timeout = inputs.timeout().compareTo(config.maxTimeout()) > 0 ? config.maxTimeout() : inputs.timeout();
+    Deadline deadline = new Deadline(timeout);
     Path scratch = createScratch();
     try {
-      Path execRoot = scratch.resolve("root");
-      meta.setInputFetchStartTimestamp(now());
-      InputTree tree = Futures.await(new TreeFetcher(cas).fetch(Digest.fromProto(inputs.action().getInputRootDigest())));
-      materializer.materialize(tree, execRoot);
-      Path workDir = execRoot.resolve(inputs.workingDirectory());
-      createOutputParents(workDir, inputs);
-      meta.setInputFetchCompletedTimestamp(now());
-
-      RunRequest request = new RunRequest(execRoot, inputs.workingDirectory(), inputs.command().getArgumentsList(),
-          environment(inputs.command()), inputs.timeout(), scratch.resolve("stdout"), scratch.resolve("stderr"), inputs.inputRootPath());
-      RunResult run = runner.run(request);
-      meta.setExecutionStartTimestamp(timestamp(run.started())).setExecutionCompletedTimestamp(timestamp(run.finished()));
-
-      meta.setOutputUploadStartTimestamp(now());
-      ActionResult.Builder result = ActionResult.newBuilder().setExitCode(run.timedOut() ? -1 : run.exitCode());
-      if (!run.timedOut()) {
-        outputs.collect(workDir, inputs.outputPaths(),
-            inputs.command().getOutputDirectoryFormat() != Command.OutputDirectoryFormat.TREE_ONLY, result);
+      return run(inputs, timeout, deadline, scratch, meta);
+    } catch (FarmException e) {
+      if (!ACTION_FAULTS.contains(e.code())) {
+        throw e;
       }
-      result.setStdoutDigest(outputs.uploadFile(request.stdout()).toProto());
-      result.setStderrDigest(outputs.uploadFile(request.stderr()).toProto());
-      meta.setOutputUploadCompletedTimestamp(now()).setWorkerCompletedTimestamp(now());
-      result.setExecutionMetadata(meta);
-      ExecuteResponse.Builder response = ExecuteResponse.newBuilder().setResult(result);
-      if (run.timedOut()) {
-        response.setStatus(Status.newBuilder().setCode(Code.DEADLINE_EXCEEDED_VALUE)
-            .setMessage("action exceeded its timeout of " + inputs.timeout().toSeconds() + " s and was killed"));
-      }
-      return response.build();
+      return ExecuteResponse.newBuilder().setResult(ActionResult.newBuilder().setExitCode(-1).setExecutionMetadata(meta))
+          .setStatus(e.toStatus()).setMessage(e.getMessage()).build();
     } finally {
       deleteRecursively(scratch);
     }
+  }
+
+  private ExecuteResponse run(ActionInputs inputs, Duration timeout, Deadline deadline, Path scratch, ExecutedActionMetadata.Builder meta) {
+    Path execRoot = scratch.resolve("root");
+    meta.setInputFetchStartTimestamp(now());
+    TreeLimits treeLimits = new TreeLimits(config.limits().maxInputEntries(), TreeLimits.DEFAULT.maxDepth());
+    InputTree tree = Futures.await(new TreeFetcher(cas, treeLimits).fetch(Digest.fromProto(inputs.action().getInputRootDigest())));
+    deadline.check("fetching the input tree");
+    materializer.materialize(tree, execRoot, deadline);
+    SafePaths.createDirectories(execRoot, inputs.workingDirectory(), "working directory");
+    for (String out : inputs.outputPaths()) {
+      String fromRoot = PathRules.checkRelativePath(inputs.workingDirectory().isEmpty() ? out : inputs.workingDirectory() + "/" + out,
+          "output path", false);
+      int slash = fromRoot.lastIndexOf('/');
+      SafePaths.createDirectories(execRoot, slash < 0 ? "" : fromRoot.substring(0, slash), "output path");
+    }
+    meta.setInputFetchCompletedTimestamp(now());
+    deadline.check("laying out inputs");
+
+    RunRequest request = new RunRequest(execRoot, inputs.workingDirectory(), inputs.command().getArgumentsList(),
+        environment(inputs.command()), deadline.remaining(), scratch.resolve("stdout"), scratch.resolve("stderr"), inputs.inputRootPath());
+    RunResult run = runner.run(request);
+    meta.setExecutionStartTimestamp(timestamp(run.started())).setExecutionCompletedTimestamp(timestamp(run.finished()));
+
+    meta.setOutputUploadStartTimestamp(now());
+    OutputCollector outputs = new OutputCollector(cas, config.limits().maxOutputBytes(), config.maxBlobBytes(), deadline);
+    ActionResult.Builder result = ActionResult.newBuilder().setExitCode(run.timedOut() || run.limitHit().isPresent() ? -1 : run.exitCode());
+    ExecuteResponse.Builder response = ExecuteResponse.newBuilder();
+    if (run.timedOut()) {
+      response.setStatus(status(Code.DEADLINE_EXCEEDED, "action exceeded its timeout of " + timeout.toSeconds() + " s and was killed"));
+    } else if (run.limitHit().isPresent()) {
+      response.setStatus(status(Code.RESOURCE_EXHAUSTED, "action exceeded " + run.limitHit().get() + " and was stopped"));
+    } else {
+      outputs.collect(execRoot, inputs.workingDirectory(), inputs.outputPaths(),
+          inputs.command().getOutputDirectoryFormat() != Command.OutputDirectoryFormat.TREE_ONLY, result);
+    }
+    result.setStdoutDigest(outputs.stream(request.stdout(), "stdout").toProto());
+    result.setStderrDigest(outputs.stream(request.stderr(), "stderr").toProto());
+    outputs.awaitUploads();
+    meta.setOutputUploadCompletedTimestamp(now()).setWorkerCompletedTimestamp(now());
+    result.setExecutionMetadata(meta);
+    if (response.hasStatus()) {
+      response.setMessage(response.getStatus().getMessage());
+    }
+    return response.setResult(result).build();
+  }
+
+  private static Status status(Code code, String message) {
+    return Status.newBuilder().setCode(code.getNumber()).setMessage(message).build();
   }
 
   private static Map<String, String> environment(Command command) {
@@ -106,24 +141,13 @@ public final class LocalActionExecutor implements ActionExecutor {
     return env;
   }
 
-  private static void createOutputParents(Path workDir, ActionInputs inputs) {
-    try {
-      Files.createDirectories(workDir);
-      for (String out : inputs.outputPaths()) {
-        Path parent = workDir.resolve(out).getParent();
-        if (parent != null) {
-          Files.createDirectories(parent);
-        }
-      }
-    } catch (IOException e) {
-      throw FarmException.invalidArgument("Failed to create output directories: %s", e.getMessage());
-    }
-  }
-
   private Path createScratch() {
     try {
       Files.createDirectories(workRoot);
-      return Files.createTempDirectory(workRoot, "action-");
+      Path scratch = Files.createTempDirectory(workRoot, "action-");
+      // The sandbox user must pass through it to its exec root, and see nothing else in it.
+      Files.setPosixFilePermissions(scratch, PosixFilePermissions.fromString("rwx--x--x"));
+      return scratch;
     } catch (IOException e) {
       throw FarmException.internal("Failed to create an exec root under %s: %s", workRoot, e);
     }
@@ -137,6 +161,7 @@ public final class LocalActionExecutor implements ActionExecutor {
     return Timestamp.newBuilder().setSeconds(i.getEpochSecond()).setNanos(i.getNano()).build();
   }
 
+  /** Deletes a scratch directory; walking does not follow links, so only what is inside goes. */
   static void deleteRecursively(Path dir) {
     if (!Files.exists(dir)) {
       return;

@@ -14,105 +14,189 @@ import dev.kiln.common.Digest;
 import dev.kiln.common.FarmException;
 import dev.kiln.common.Futures;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletionStage;
-import java.util.stream.Stream;
 
 /**
- * Uploads what an action produced: each declared output that exists becomes an OutputFile,
- * an OutputDirectory (with a Tree blob) or an OutputSymlink; outputs that were not produced are
- * left out, as the spec says. stdout and stderr are uploaded too.
+ * Uploads what one action produced, read without following any link: each declared output that
+ * exists becomes an OutputFile, an OutputDirectory (with a Tree blob) or an OutputSymlink (its
+ * target as written, never the target's bytes); outputs that were not produced are left out, as
+ * the spec says. Only regular files, directories and symlinks are collected: a FIFO, socket or
+ * device is a failure and is never opened. Every byte counts against the action's output budget,
+ * checked from the file's size before it is read. One collector per action.
  */
 public final class OutputCollector {
-  private final BlobStore cas;
+  private static final long AWAIT_ABOVE = 4L << 20;
 
-  public OutputCollector(BlobStore cas) {
+  private final BlobStore cas;
+  private final long maxBlobBytes;
+  private final Deadline deadline;
+  private final List<CompletionStage<Void>> uploads = new ArrayList<>();
+  private long budget;
+
+  OutputCollector(BlobStore cas, long maxOutputBytes, long maxBlobBytes, Deadline deadline) {
     this.cas = cas;
+    this.budget = maxOutputBytes;
+    this.maxBlobBytes = maxBlobBytes;
+    this.deadline = deadline;
   }
 
   /**
-   * Adds the outputs under {@code workDir} named by {@code paths} to {@code result}. Output
-   * directories always get a Tree ({@code tree_digest}); with {@code directoryDigests} (v2.8
-   * DIRECTORY_ONLY / TREE_AND_DIRECTORY) every Directory is stored and {@code root_directory_digest} set too.
+   * Adds the outputs named by {@code paths} (relative to {@code workDir}, which is {@code wd}
+   * below {@code root}) to {@code result}. Output directories always get a Tree; with
+   * {@code directoryDigests} (v2.8 DIRECTORY_ONLY / TREE_AND_DIRECTORY) every Directory is stored
+   * and {@code root_directory_digest} set too.
    */
-  public void collect(Path workDir, List<String> paths, boolean directoryDigests, ActionResult.Builder result) {
-    List<CompletionStage<Void>> uploads = new ArrayList<>();
-    try {
-      for (String rel : paths) {
-        Path p = workDir.resolve(rel);
-        if (Files.isSymbolicLink(p)) {
-          OutputSymlink link = OutputSymlink.newBuilder().setPath(rel).setTarget(Files.readSymbolicLink(p).toString()).build();
-          result.addOutputSymlinks(link);
-          (Files.isDirectory(p) ? result.addOutputDirectorySymlinksBuilder() : result.addOutputFileSymlinksBuilder()).mergeFrom(link);
-        } else if (Files.isDirectory(p)) {
-          Tree.Builder tree = Tree.newBuilder();
-          Map<String, Directory> children = new TreeMap<>();
-          Directory root = directory(p, children, uploads);
-          tree.setRoot(root);
-          tree.addAllChildren(children.values());
-          byte[] treeBytes = tree.build().toByteArray();
-          Digest treeDigest = upload(treeBytes, uploads);
-          OutputDirectory.Builder out = OutputDirectory.newBuilder().setPath(rel).setTreeDigest(treeDigest.toProto());
-          if (directoryDigests) {
-            out.setRootDirectoryDigest(upload(root.toByteArray(), uploads).toProto());
-          }
-          result.addOutputDirectories(out);
-        } else if (Files.isRegularFile(p)) {
-          Digest d = upload(Files.readAllBytes(p), uploads);
-          result.addOutputFiles(OutputFile.newBuilder().setPath(rel).setDigest(d.toProto()).setIsExecutable(Files.isExecutable(p)));
-        }
+  void collect(Path root, String wd, List<String> paths, boolean directoryDigests, ActionResult.Builder result) {
+    for (String rel : paths) {
+      deadline.check("collecting outputs");
+      String fromRoot = wd.isEmpty() ? rel : wd + "/" + rel;
+      Optional<BasicFileAttributes> found = SafePaths.lstatBeneath(root, fromRoot, "output");
+      if (found.isEmpty()) {
+        continue;
       }
-    } catch (IOException e) {
-      throw FarmException.internal("Failed to read outputs: %s", e);
+      Path p = root.resolve(fromRoot);
+      BasicFileAttributes a = found.get();
+      if (a.isSymbolicLink()) {
+        OutputSymlink link = OutputSymlink.newBuilder().setPath(rel).setTarget(readLink(p)).build();
+        result.addOutputSymlinks(link);
+        result.addOutputFileSymlinksBuilder().mergeFrom(link);
+      } else if (a.isDirectory()) {
+        Map<String, Directory> children = new TreeMap<>();
+        Directory top = directory(p, rel, children, 0);
+        Tree tree = Tree.newBuilder().setRoot(top).addAllChildren(children.values()).build();
+        OutputDirectory.Builder out = OutputDirectory.newBuilder().setPath(rel).setTreeDigest(upload(tree.toByteArray()).toProto());
+        if (directoryDigests) {
+          out.setRootDirectoryDigest(upload(top.toByteArray()).toProto());
+        }
+        result.addOutputDirectories(out);
+      } else if (a.isRegularFile()) {
+        Digest d = file(p, a, rel);
+        result.addOutputFiles(OutputFile.newBuilder().setPath(rel).setDigest(d.toProto()).setIsExecutable(executable(p)));
+      } else {
+        throw special(rel);
+      }
     }
+  }
+
+  /** Uploads a captured stream (a regular file the worker created) and returns its digest. */
+  Digest stream(Path file, String what) {
+    BasicFileAttributes a = SafePaths.lstat(file).orElseThrow(() -> FarmException.internal("%s was not captured", what));
+    return file(file, a, what);
+  }
+
+  /** Waits for every upload; call once at the end. */
+  void awaitUploads() {
     Futures.await(Futures.all(uploads));
   }
 
-  /** Uploads a captured stream and returns its digest. */
-  public Digest uploadFile(Path file) {
-    try {
-      List<CompletionStage<Void>> uploads = new ArrayList<>();
-      Digest d = upload(Files.readAllBytes(file), uploads);
-      Futures.await(Futures.all(uploads));
-      return d;
+  private Directory directory(Path dir, String rel, Map<String, Directory> children, int depth) {
+    if (depth > 256) {
+      throw FarmException.invalidArgument("output directory '%s' is nested deeper than 256 levels", rel);
+    }
+    deadline.check("collecting outputs");
+    List<Path> entries = new ArrayList<>();
+    try (DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
+      s.forEach(entries::add);
     } catch (IOException e) {
-      throw FarmException.internal("Failed to read %s: %s", file, e);
+      throw FarmException.internal("Failed to list output directory '%s': %s", rel, e);
     }
-  }
-
-  private Directory directory(Path dir, Map<String, Directory> children, List<CompletionStage<Void>> uploads) throws IOException {
+    entries.sort((x, y) -> x.getFileName().toString().compareTo(y.getFileName().toString()));
     Directory.Builder b = Directory.newBuilder();
-    List<Path> entries;
-    try (Stream<Path> s = Files.list(dir)) {
-      entries = s.sorted((x, y) -> x.getFileName().toString().compareTo(y.getFileName().toString())).toList();
-    }
     for (Path e : entries) {
       String name = e.getFileName().toString();
-      if (Files.isSymbolicLink(e)) {
-        b.addSymlinks(SymlinkNode.newBuilder().setName(name).setTarget(Files.readSymbolicLink(e).toString()));
-      } else if (Files.isDirectory(e, LinkOption.NOFOLLOW_LINKS)) {
-        Directory child = directory(e, children, uploads);
-        byte[] bytes = child.toByteArray();
-        Digest cd = upload(bytes, uploads);
+      String entryRel = rel + "/" + name;
+      BasicFileAttributes a = SafePaths.lstat(e).orElseThrow(() -> FarmException.internal("output '%s' vanished", entryRel));
+      budget(0, entryRel);
+      if (a.isSymbolicLink()) {
+        b.addSymlinks(SymlinkNode.newBuilder().setName(name).setTarget(readLink(e)));
+      } else if (a.isDirectory()) {
+        Directory child = directory(e, entryRel, children, depth + 1);
+        Digest cd = upload(child.toByteArray());
         children.put(cd.hash(), child);
         b.addDirectories(DirectoryNode.newBuilder().setName(name).setDigest(cd.toProto()));
+      } else if (a.isRegularFile()) {
+        b.addFiles(FileNode.newBuilder().setName(name).setDigest(file(e, a, entryRel).toProto()).setIsExecutable(executable(e)));
       } else {
-        Digest fd = upload(Files.readAllBytes(e), uploads);
-        b.addFiles(FileNode.newBuilder().setName(name).setDigest(fd.toProto()).setIsExecutable(Files.isExecutable(e)));
+        throw special(entryRel);
       }
     }
     return b.build();
   }
 
-  private Digest upload(byte[] data, List<CompletionStage<Void>> uploads) {
+  /** Reads a regular file (never following a link) within the budget, and uploads it. */
+  private Digest file(Path p, BasicFileAttributes a, String rel) {
+    long size = a.size();
+    budget(size, rel);
+    if (size > maxBlobBytes) {
+      throw FarmException.of(com.google.rpc.Code.RESOURCE_EXHAUSTED, "output '%s' has %d bytes, over the CAS blob limit of %d",
+          rel, size, maxBlobBytes);
+    }
+    byte[] data = new byte[(int) size];
+    try (SeekableByteChannel ch = Files.newByteChannel(p, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+      ByteBuffer buf = ByteBuffer.wrap(data);
+      while (buf.hasRemaining() && ch.read(buf) >= 0) {
+        // read fully: the action is dead, the file cannot grow
+      }
+      if (buf.hasRemaining()) {
+        throw FarmException.internal("output '%s' shrank while it was read", rel);
+      }
+    } catch (IOException e) {
+      throw FarmException.internal("Failed to read output '%s': %s", rel, e);
+    }
+    return upload(data);
+  }
+
+  private void budget(long bytes, String rel) {
+    budget -= Math.max(1, bytes);
+    if (budget < 0) {
+      throw FarmException.of(com.google.rpc.Code.RESOURCE_EXHAUSTED, "the action's outputs are over its output limit (at '%s')", rel);
+    }
+  }
+
+  private Digest upload(byte[] data) {
     Digest d = Digest.of(data);
-    uploads.add(cas.put(d, data));
+    CompletionStage<Void> put = cas.put(d, data);
+    if (data.length > AWAIT_ABOVE) {
+      Futures.await(put);
+    } else {
+      uploads.add(put);
+    }
     return d;
+  }
+
+  private static String readLink(Path p) {
+    try {
+      return Files.readSymbolicLink(p).toString();
+    } catch (IOException e) {
+      throw FarmException.internal("Failed to read symlink %s: %s", p, e);
+    }
+  }
+
+  private static boolean executable(Path p) {
+    try {
+      return Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS).permissions()
+          .contains(PosixFilePermission.OWNER_EXECUTE);
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static FarmException special(String rel) {
+    return FarmException.invalidArgument("output '%s' is a FIFO, socket or device; only regular files, directories and symlinks are collected", rel);
   }
 }

@@ -1,59 +1,59 @@
 package dev.kiln.worker.sandbox;
 
-import dev.kiln.common.Executables;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.Collectors;
 
 /**
- * Runs commands under bubblewrap: every namespace unshared (no network but loopback, own pid
- * space), the host toolchain (/usr, /etc and the merged-usr links) read-only, a private /tmp,
- * and the exec root as the only writable path, mounted at the same place on every worker so
- * that outputs do not depend on which worker ran them: /kiln/execroot, or the action's input root
- * path when it names one.
+ * Runs commands under bubblewrap, unprivileged: when the worker is root the sandbox is started as
+ * {@code sandboxUid}/{@code sandboxGid} with no capabilities and no_new_privs (a uid mapping inside
+ * a user namespace alone would still be host root), and bubblewrap drops every capability inside.
+ * Every namespace is unshared (no network, not even the worker's 127.0.0.1; own pid space; no host
+ * processes); the host toolchain (/usr, /etc and the merged-usr links) is read-only; /tmp is a
+ * private tmpfs of bounded size; the environment is exactly the action's; the exec root is the
+ * only writable host path, mounted at the same place on every worker (/kiln/execroot, or the
+ * action's input root path when it names one). Memory and processes are bounded by a cgroup per
+ * action ({@link Cgroups}), or by rlimits where the host offers no cgroups; file size by
+ * RLIMIT_FSIZE; the exec root's disk use by {@link DiskWatch}. See docs/security.md.
  */
 public final class BubblewrapRunner implements SandboxRunner {
   /** Where every action's exec root appears inside the sandbox. */
   public static final String SANDBOX_EXEC_ROOT = "/kiln/execroot";
 
-  private final String bwrap;
+  private final SandboxTools tools;
+  private final SandboxLimits limits;
+  private final Cgroups cgroups;
   private final ProcessRunner processes = new ProcessRunner();
 
-  public BubblewrapRunner(String bwrap) {
-    this.bwrap = bwrap;
-  }
-
-  /**
-   * Checks that bubblewrap can start a sandboxed process here; throws with the reason if not.
-   */
-  public static BubblewrapRunner probe(Path scratch) {
-    String bwrap = Executables.find("bwrap").map(Path::toString).orElse(null);
-    if (bwrap == null) {
-      throw new IllegalStateException("bubblewrap (bwrap) is not installed: apt-get install bubblewrap, or start the worker with --allow-unsandboxed");
-    }
-    BubblewrapRunner runner = new BubblewrapRunner(bwrap);
-    try {
-      Path root = Files.createTempDirectory(scratch, "probe");
-      RunRequest req = new RunRequest(root, "", List.of("/bin/sh", "-c", "echo ok > probe.txt"), Map.of("PATH", "/usr/bin:/bin"),
-          Duration.ofSeconds(30), root.resolve("../probe.out").normalize(), root.resolve("../probe.err").normalize());
-      RunResult r = runner.run(req);
-      if (r.exitCode() != 0 || !Files.exists(root.resolve("probe.txt"))) {
-        throw new IllegalStateException("bubblewrap cannot start a sandbox here (exit " + r.exitCode() + "): "
-            + Files.readString(req.stderr()).trim() + "; or start the worker with --allow-unsandboxed");
-      }
-    } catch (IOException e) {
-      throw new IllegalStateException("Failed to probe bubblewrap: " + e, e);
-    }
-    return runner;
+  public BubblewrapRunner(SandboxTools tools, SandboxLimits limits, Cgroups cgroups) {
+    this.tools = tools;
+    this.limits = limits;
+    this.cgroups = cgroups;
   }
 
   @Override
   public RunResult run(RunRequest request) {
-    return processes.run(new ProcessBuilder(command(request)), request);
+    Optional<ActionCgroup> group = cgroups.create("action-" + UUID.randomUUID(), limits);
+    try {
+      if (tools.dropsPrivileges()) {
+        Ownership.give(request.execRoot(), limits.sandboxUid(), limits.sandboxGid());
+      }
+      ProcessBuilder pb = new ProcessBuilder(command(request, group.map(ActionCgroup::procsFiles).orElse(List.of())));
+      pb.environment().clear();
+      pb.environment().put("PATH", "/usr/bin:/bin");
+      pb.directory(new java.io.File("/"));
+      DiskWatch disk = new DiskWatch(request.execRoot(), limits.maxExecRootBytes());
+      RunResult r = processes.run(pb, request, disk::check, () -> group.ifPresent(ActionCgroup::killAll));
+      group.ifPresent(ActionCgroup::killAll);
+      return r.limitHit().isPresent() ? r : r.withLimitHit(group.flatMap(ActionCgroup::limitHit));
+    } finally {
+      group.ifPresent(ActionCgroup::close);
+    }
   }
 
   @Override
@@ -61,10 +61,42 @@ public final class BubblewrapRunner implements SandboxRunner {
     processes.killAll();
   }
 
-  List<String> command(RunRequest request) {
+  @Override
+  public Path scratchDir(Path preferred) {
+    return tools.dropsPrivileges() ? SandboxDirs.reachable(preferred, limits.sandboxUid()) : preferred;
+  }
+
+  /**
+   * The whole command line: enter the cgroup (as root, before anything else), apply rlimits, drop
+   * to the sandbox user, then bubblewrap.
+   */
+  List<String> command(RunRequest request, List<Path> procsFiles) {
+    List<String> cmd = new ArrayList<>();
+    if (!procsFiles.isEmpty()) {
+      String enter = procsFiles.stream().map(p -> "echo $$ > '" + p + "'").collect(Collectors.joining(" && "));
+      // unset PWD: the shell would pass the worker's directory on to the sandbox's init.
+      cmd.addAll(List.of("/bin/sh", "-c", enter + " && unset PWD && exec \"$@\"", "kiln-sandbox"));
+    }
+    cmd.addAll(List.of(tools.prlimit(), "--core=0", "--fsize=" + limits.maxOutputBytes()));
+    if (procsFiles.isEmpty()) {
+      cmd.add("--as=" + limits.memoryBytes());
+      if (tools.dropsPrivileges()) {
+        cmd.add("--nproc=" + limits.maxProcesses());
+      }
+    }
+    cmd.add("--");
+    if (tools.dropsPrivileges()) {
+      cmd.addAll(List.of(tools.setpriv(), "--reuid=" + limits.sandboxUid(), "--regid=" + limits.sandboxGid(), "--clear-groups",
+          "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--"));
+    }
+    cmd.addAll(bwrap(request));
+    return cmd;
+  }
+
+  private List<String> bwrap(RunRequest request) {
     String visibleRoot = request.inputRootPath().orElse(SANDBOX_EXEC_ROOT);
-    List<String> cmd = new ArrayList<>(List.of(bwrap, "--unshare-all", "--die-with-parent", "--new-session",
-        "--ro-bind", "/usr", "/usr", "--ro-bind", "/etc", "/etc"));
+    List<String> cmd = new ArrayList<>(List.of(tools.bwrap(), "--unshare-all", "--die-with-parent", "--new-session",
+        "--cap-drop", "ALL", "--hostname", "kiln-sandbox", "--ro-bind", "/usr", "/usr", "--ro-bind", "/etc", "/etc"));
     for (String top : List.of("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")) {
       Path p = Path.of(top);
       if (Files.isSymbolicLink(p)) {
@@ -77,7 +109,7 @@ public final class BubblewrapRunner implements SandboxRunner {
         cmd.addAll(List.of("--ro-bind", top, top));
       }
     }
-    cmd.addAll(List.of("--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp",
+    cmd.addAll(List.of("--proc", "/proc", "--dev", "/dev", "--size", Long.toString(limits.memoryBytes()), "--tmpfs", "/tmp",
         "--bind", request.execRoot().toString(), visibleRoot,
         "--chdir", request.workingDirectory().isEmpty() ? visibleRoot : visibleRoot + "/" + request.workingDirectory(),
         "--clearenv"));

@@ -19,7 +19,9 @@ import dev.kiln.common.FarmException;
 import dev.kiln.common.Futures;
 import dev.kiln.proto.events.QueuedAction;
 import dev.kiln.testing.Blobs;
+import dev.kiln.worker.WorkerConfig;
 import dev.kiln.worker.sandbox.BubblewrapRunner;
+import dev.kiln.worker.sandbox.SandboxProbe;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -34,8 +36,9 @@ class LocalActionExecutorTest {
   private final VerifyingBlobStore cas = new VerifyingBlobStore(new InMemoryBlobStore(), 1 << 24);
 
   private LocalActionExecutor executor() {
-    return new LocalActionExecutor(cas, new LocalBlobCache(tmp.resolve("cache"), cas), BubblewrapRunner.probe(tmp), tmp.resolve("exec"),
-        "worker-t", Clock.systemUTC(), Duration.ofMinutes(1), Duration.ofMinutes(5));
+    WorkerConfig config = WorkerConfig.defaults("worker-t", 1, tmp).withMaxTimeout(Duration.ofMinutes(5));
+    return new LocalActionExecutor(cas, new LocalBlobCache(tmp.resolve("cache"), cas), SandboxProbe.check(config.execDir(), config.limits()),
+        config, Clock.systemUTC());
   }
 
   private QueuedAction queued(Directory root, Command command) {
@@ -85,10 +88,18 @@ class LocalActionExecutorTest {
   }
 
   @Test
-  void missingInputIsFailedPrecondition() {
-    Directory root = Directory.newBuilder().addFiles(FileNode.newBuilder().setName("a.c")
-        .setDigest(Digest.of(Blobs.utf8("never stored")).toProto())).build();
-    QueuedAction a = queued(root, Command.newBuilder().addArguments("/bin/true").build());
+  void missingInputIsFailedPreconditionListingIt() throws Exception {
+    Digest ghost = Digest.of(Blobs.utf8("never stored"));
+    Directory root = Directory.newBuilder().addFiles(FileNode.newBuilder().setName("a.c").setDigest(ghost.toProto())).build();
+    ExecuteResponse r = executor().execute(queued(root, Command.newBuilder().addArguments("/bin/true").build()));
+    assertThat(r.getStatus().getCode()).isEqualTo(Code.FAILED_PRECONDITION_VALUE);
+    assertThat(r.getStatus().getDetails(0).unpack(com.google.rpc.PreconditionFailure.class).getViolations(0).getSubject())
+        .isEqualTo("blobs/" + ghost.key());
+  }
+
+  @Test
+  void aMissingActionBlobIsStillThrownForTheSlotToReport() {
+    QueuedAction a = QueuedAction.newBuilder().setOperationName("operations/t").setActionDigest(Digest.of(Blobs.utf8("no action")).toProto()).build();
     assertThatThrownBy(() -> executor().execute(a))
         .isInstanceOfSatisfying(FarmException.class, e -> assertThat(e.code()).isEqualTo(Code.FAILED_PRECONDITION));
   }

@@ -14,19 +14,24 @@ import org.junit.jupiter.api.io.TempDir;
 /** The real bubblewrap sandbox: isolation, exec root, environment and timeout. */
 class BubblewrapRunnerTest {
   private static BubblewrapRunner runner;
+  private static Path scratch;
   @TempDir Path tmp;
 
   @BeforeAll
-  static void probe(@TempDir Path scratch) {
-    runner = BubblewrapRunner.probe(scratch);
+  static void probe(@TempDir Path dir) {
+    runner = SandboxProbe.check(dir.resolve("exec"), SandboxLimits.defaults());
+    scratch = runner.scratchDir(dir.resolve("exec"));
   }
 
   private RunResult run(Path root, Duration timeout, String script, Map<String, String> env) {
     return runner.run(new RunRequest(root, "", List.of("/bin/sh", "-c", script), env, timeout, tmp.resolve("out"), tmp.resolve("err")));
   }
 
+  /** A fresh exec root where the sandbox user can reach it (a @TempDir is private to root). */
   private Path root() throws Exception {
-    return Files.createDirectories(tmp.resolve("root"));
+    Path dir = Files.createTempDirectory(scratch, "t");
+    Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
+    return Files.createDirectories(dir.resolve("root"));
   }
 
   @Test
