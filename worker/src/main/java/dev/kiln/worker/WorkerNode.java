@@ -1,6 +1,8 @@
 package dev.kiln.worker;
 
+import build.bazel.remote.execution.v2.Platform;
 import com.google.protobuf.Timestamp;
+import dev.kiln.action.WorkerPlatform;
 import dev.kiln.ac.ActionCache;
 import dev.kiln.cas.BlobStore;
 import dev.kiln.proto.events.Toolchain;
@@ -14,6 +16,7 @@ import dev.kiln.worker.exec.CachingActionExecutor;
 import dev.kiln.worker.exec.LocalActionExecutor;
 import dev.kiln.worker.exec.LocalBlobCache;
 import dev.kiln.worker.exec.LoggingActionExecutor;
+import dev.kiln.worker.exec.PlatformCheckingActionExecutor;
 import dev.kiln.worker.exec.SimulatedActionExecutor;
 import dev.kiln.worker.sandbox.SandboxRunner;
 import java.net.InetAddress;
@@ -30,8 +33,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A worker: N slots, each with its own lease on the queue, sharing one executor stack
- * (local execution, wrapped by caching and logging), plus a heartbeat into the worker registry that
- * also announces the compilers this worker carries (Goma requests select a toolchain from them).
+ * (local execution, wrapped by caching, a platform check and logging), plus a heartbeat into the
+ * worker registry that also announces the compilers this worker carries (Goma requests select a
+ * toolchain from them) and the REAPI platform it offers (admission routes by it).
  */
 public final class WorkerNode implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(WorkerNode.class);
@@ -49,6 +53,7 @@ public final class WorkerNode implements AutoCloseable {
   private final AtomicInteger busy = new AtomicInteger();
   private final ScheduledExecutorService heartbeat;
   private List<Toolchain> toolchains = List.of();
+  private List<Platform.Property> offered = List.of();
 
   public WorkerNode(WorkerConfig config, Cluster cluster, SandboxRunner runner, Clock clock) {
     this.config = config;
@@ -73,7 +78,9 @@ public final class WorkerNode implements AutoCloseable {
         ? new SimulatedActionExecutor(cluster.cas(), config.workerId(), clock)
         : new LocalActionExecutor(cluster.cas(), cache, runner, config.execDir(), config.workerId(), clock,
             config.defaultTimeout(), config.maxTimeout());
-    ActionExecutor executor = new LoggingActionExecutor(new CachingActionExecutor(core, cluster.actionCache()), config.workerId());
+    offered = WorkerPlatform.offered(config.pool(), toolchains);
+    ActionExecutor executor = new LoggingActionExecutor(
+        new PlatformCheckingActionExecutor(new CachingActionExecutor(core, cluster.actionCache()), offered), config.workerId());
     for (int i = 0; i < config.slots(); i++) {
       WorkerSlot slot = new WorkerSlot(cluster.sources(), executor, cluster.operations(), cluster.reporter(), cluster.deliveryLimit(), busy);
       Thread t = new Thread(slot, config.workerId() + "-slot-" + i);
@@ -97,7 +104,7 @@ public final class WorkerNode implements AutoCloseable {
       host = "unknown";
     }
     cluster.registry().heartbeat(WorkerHeartbeat.newBuilder().setWorkerId(config.workerId()).setHost(host)
-        .setSlots(config.slots()).setBusy(busy.get()).addAllToolchains(toolchains)
+        .setSlots(config.slots()).setBusy(busy.get()).addAllToolchains(toolchains).addAllProperties(offered)
         .setTime(Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano())).build())
         .exceptionally(e -> {
           LOG.warn("heartbeat of {} failed: {}", config.workerId(), e.toString());

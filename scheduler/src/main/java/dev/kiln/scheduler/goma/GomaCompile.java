@@ -22,6 +22,7 @@ import dev.kiln.proto.goma.FileBlob;
 import dev.kiln.scheduler.Blocking;
 import dev.kiln.scheduler.exec.ExecutionCoordinator;
 import dev.kiln.scheduler.exec.OperationOutcome;
+import dev.kiln.toolchain.CompilerProbe;
 import dev.kiln.toolchain.DebugInfo;
 import dev.kiln.tree.InputRootBuilder;
 import io.vertx.core.Future;
@@ -113,13 +114,7 @@ public final class GomaCompile {
     InputRootBuilder.Built root = tree.build();
     boolean atClientPath = recordsAbsolutePaths(req, layout) && InputRootPath.usable(layout.root().toString());
     Command command = command(req, layout, toolchain, atClientPath);
-    Action.Builder actionBuilder = Action.newBuilder().setCommandDigest(Digest.of(command.toByteArray()).toProto())
-        .setInputRootDigest(root.root().toProto()).setDoNotCache(req.getCachePolicy() == ExecReq.CachePolicy.LOOKUP_ONLY);
-    if (atClientPath) {
-      actionBuilder.setPlatform(Platform.newBuilder().addProperties(
-          Platform.Property.newBuilder().setName(InputRootPath.PROPERTY).setValue(layout.root().toString())));
-    }
-    Action action = actionBuilder.build();
+    Action action = action(req, command, root.root(), platform(toolchain, atClientPath ? layout.root().toString() : null));
     Digest actionDigest = Digest.of(action.toByteArray());
     // A hit is answered before anything is stored: the Directory, Command and Action blobs are
     // only needed by a worker.
@@ -151,6 +146,30 @@ public final class GomaCompile {
           ? Future.succeededFuture(adm.cached().get()) : outcomes.await(adm.operationName());
       return response.compose(r -> Blocking.onContext(results.toExecResp(r, toolchain, adm.cached().isPresent())));
     });
+  }
+
+  static Action action(ExecReq req, Command command, Digest inputRoot, Platform platform) {
+    return Action.newBuilder().setCommandDigest(Digest.of(command.toByteArray()).toProto()).setInputRootDigest(inputRoot.toProto())
+        .setDoNotCache(req.getCachePolicy() == ExecReq.CachePolicy.LOOKUP_ONLY).setPlatform(platform).build();
+  }
+
+  /**
+   * The Action's platform, sorted by name as REAPI wants: {@value CompilerProbe#PROPERTY} names the
+   * toolchain that will run (its binary hash and the digest of the system files the worker supplies
+   * instead of the client's), so compiles on different compilers or system headers never share a
+   * cache entry and run only on workers carrying exactly that toolchain; {@code clientRoot}
+   * (nullable) asks for the exec root at the client's path. A client-supplied (arbitrary) toolchain
+   * has no binary hash and names nothing: its binary is an input, already in the key.
+   */
+  static Platform platform(Toolchain toolchain, String clientRoot) {
+    Platform.Builder p = Platform.newBuilder();
+    if (clientRoot != null) {
+      p.addProperties(Platform.Property.newBuilder().setName(InputRootPath.PROPERTY).setValue(clientRoot));
+    }
+    if (!toolchain.getBinarySha256().isEmpty()) {
+      p.addProperties(Platform.Property.newBuilder().setName(CompilerProbe.PROPERTY).setValue(CompilerProbe.identity(toolchain)));
+    }
+    return p.build();
   }
 
   /**

@@ -43,4 +43,40 @@ class GomaCompileTest {
     assertThat(recordsPaths("gcc", "-c", "-I/usr/include/x", "-I/home/u/projects", "a.c")).isFalse();
     assertThat(recordsPaths("-g", "-c", "a.c")).as("argv[0] is the compiler").isFalse();
   }
+
+  private static final dev.kiln.proto.events.Toolchain GCC = dev.kiln.proto.events.Toolchain.newBuilder().setName("gcc").setPath("/usr/bin/gcc")
+      .setBinarySha256("b1").setSystemDigest("s1").build();
+
+  private static dev.kiln.proto.goma.ExecReq compile(String... env) {
+    return dev.kiln.proto.goma.ExecReq.newBuilder().setCwd("/home/u/proj/build").addAllArg(java.util.List.of("gcc", "-c", "a.c", "-o", "a.o"))
+        .addAllEnv(java.util.List.of(env)).buildPartial();
+  }
+
+  private dev.kiln.common.Digest actionDigest(dev.kiln.proto.events.Toolchain toolchain) {
+    dev.kiln.proto.goma.ExecReq req = compile();
+    GomaLayout layout = new GomaLayout(root, "build", java.util.Map.of(), java.util.List.of("a.o"));
+    build.bazel.remote.execution.v2.Command command = GomaCompile.command(req, layout, toolchain, false);
+    return dev.kiln.common.Digest.of(GomaCompile.action(req, command, dev.kiln.common.Digest.EMPTY, GomaCompile.platform(toolchain, null)).toByteArray());
+  }
+
+  @Test
+  void theActionKeyNamesTheCompilerAndTheSystemFilesTheWorkerSupplies() {
+    assertThat(actionDigest(GCC)).isEqualTo(actionDigest(GCC));
+    assertThat(actionDigest(GCC.toBuilder().setSystemDigest("s2").build())).as("other system headers").isNotEqualTo(actionDigest(GCC));
+    assertThat(actionDigest(GCC.toBuilder().setBinarySha256("b2").build())).as("other compiler binary").isNotEqualTo(actionDigest(GCC));
+    assertThat(GomaCompile.platform(GCC, "/home/u/proj").getPropertiesList()).extracting(p -> p.getName() + "=" + p.getValue())
+        .containsExactly("InputRootAbsolutePath=/home/u/proj", "kiln-toolchain=b1.s1");
+    assertThat(GomaCompile.platform(dev.kiln.proto.events.Toolchain.newBuilder().setPath("./clang").build(), null).getPropertiesCount())
+        .as("a client-shipped compiler is an input, already in the key").isZero();
+  }
+
+  @Test
+  void onlyCompileRelevantEnvironmentReachesTheCommand() {
+    dev.kiln.proto.goma.ExecReq req = compile("CPATH=inc", "COMPILER_PATH=/tmp/evil", "GCC_EXEC_PREFIX=/tmp/evil/", "LD_PRELOAD=/tmp/evil.so",
+        "LD_LIBRARY_PATH=/tmp", "PATH=/tmp/evil", "PWD=/home/u/proj/build", "GCC_COMPARE_DEBUG=1", "BASH_ENV=/tmp/x");
+    GomaLayout layout = new GomaLayout(root, "build", java.util.Map.of(), java.util.List.of("a.o"));
+    assertThat(GomaCompile.command(req, layout, GCC, false).getEnvironmentVariablesList()).extracting(v -> v.getName() + "=" + v.getValue())
+        .containsExactly("CPATH=inc", "PATH=/usr/bin:/bin");
+  }
 }
+
