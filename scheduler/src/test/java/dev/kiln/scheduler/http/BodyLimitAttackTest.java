@@ -122,4 +122,25 @@ class BodyLimitAttackTest {
     assertThat(resp.statusCode()).isEqualTo(413);
     assertThat(resp.body()).contains("decompressed body over the limit of " + LIMIT);
   }
+
+  @Test
+  void h2cCachePutOverTheLimitIs413AndNotStored() throws Exception {
+    String path = "/h2/ac/" + randomHash();
+    io.vertx.core.http.HttpClient h2 = front.vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions()
+        .setProtocolVersion(io.vertx.core.http.HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false));
+    try {
+      int status = h2.request(io.vertx.core.http.HttpMethod.PUT, front.port, "127.0.0.1", path).compose(req -> {
+        req.setChunked(true);
+        for (int i = 0; i <= LIMIT / (16 << 10); i++) {
+          req.write(io.vertx.core.buffer.Buffer.buffer(new byte[16 << 10]));
+        }
+        req.end();
+        return req.response();
+      }).map(io.vertx.core.http.HttpClientResponse::statusCode).toCompletionStage().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(status).isEqualTo(413);
+    } finally {
+      h2.close();
+    }
+    assertThat(send(HttpRequest.newBuilder(uri(path)).GET()).statusCode()).isEqualTo(404);
+  }
 }
