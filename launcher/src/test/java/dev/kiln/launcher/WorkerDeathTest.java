@@ -10,6 +10,9 @@ import com.google.longrunning.Operation;
 import dev.kiln.common.Futures;
 import dev.kiln.proto.events.OperationRecord;
 import dev.kiln.state.HazelcastExecutionState;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
@@ -19,8 +22,12 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** A worker that dies mid-action does not lose it: the action is redelivered and completes. */
-@Timeout(value = 240, unit = TimeUnit.SECONDS)
+/**
+ * A worker that dies mid-action does not lose it: the action is redelivered and completes on
+ * another worker. Once with an in-process worker closed abruptly, once with a worker JVM
+ * SIGKILLed (no shutdown hook, no goodbye to Kafka or Hazelcast).
+ */
+@Timeout(value = 480, unit = TimeUnit.SECONDS)
 class WorkerDeathTest {
   @Test
   void actionOfAKilledWorkerCompletesOnAnotherWorker() throws Exception {
@@ -44,6 +51,39 @@ class WorkerDeathTest {
       assertThat(r.getResult().getExitCode()).isZero();
       assertThat(r.getResult().getOutputFilesList()).singleElement().satisfies(f -> assertThat(f.getPath()).isEqualTo("done.txt"));
       assertThat(r.getResult().getExecutionMetadata().getWorker()).isNotEqualTo(firstWorker);
+    }
+  }
+
+  @Test
+  void actionOfASigkilledWorkerProcessCompletesOnAnotherWorker() throws Exception {
+    Path dir = Files.createTempDirectory("kiln-worker-death");
+    try (EmbeddedFarm farm = FarmFixture.start(0, 1, Duration.ofSeconds(1)); RoleProcesses roles = new RoleProcesses(dir.resolve("logs"))) {
+      String cluster = farm.hazelcast().getConfig().getClusterName();
+      InetSocketAddress member = farm.hazelcast().getCluster().getLocalMember().getSocketAddress();
+      for (String id : List.of("worker-a", "worker-b")) {
+        roles.start(id, "running 1 slot", "worker", "--id", id, "--slots", "1", "--kafka", farm.kafkaBootstrap(),
+            "--cache", "127.0.0.1:" + member.getPort(), "--cluster", cluster, "--data-dir", dir.resolve(id).toString());
+      }
+      ScaleOutTest.awaitHealthy(farm.port(), "2 worker(s)");
+      try (ReapiClient client = new ReapiClient(farm.port())) {
+        Digest action = client.action(Directory.getDefaultInstance(), List.of("done.txt"), false, 0,
+            "/bin/sh", "-c", "sleep 4; echo finished > done.txt # " + UUID.randomUUID());
+        Iterator<Operation> stream = client.execution.withDeadlineAfter(300, TimeUnit.SECONDS)
+            .execute(ExecuteRequest.newBuilder().setInstanceName("main").setActionDigest(action).build());
+        String name = stream.next().getName();
+        String victim = awaitWorker(new HazelcastExecutionState(farm.hazelcast()), name);
+        roles.kill9(victim);
+
+        Operation last = null;
+        while (stream.hasNext()) {
+          last = stream.next();
+        }
+        ExecuteResponse r = ReapiClient.response(last);
+        assertThat(r.getStatus().getCode()).as(r.getStatus().toString()).isZero();
+        assertThat(r.getResult().getExitCode()).isZero();
+        assertThat(r.getResult().getOutputFilesList()).singleElement().satisfies(f -> assertThat(f.getPath()).isEqualTo("done.txt"));
+        assertThat(r.getResult().getExecutionMetadata().getWorker()).isIn("worker-a", "worker-b").isNotEqualTo(victim);
+      }
     }
   }
 
