@@ -264,4 +264,19 @@ class GomaExecTest {
       assertThat(resp.getCacheHit()).isEqualTo(ExecResp.CacheSource.MEM_CACHE);
     }
   }
+
+  @Test
+  void flagsThatWouldRunAnotherProgramAreRefusedAsBadRequestNamingThem() throws Exception {
+    String source = "int w(void) { return 1; }\n";
+    for (List<String> flags : List.of(List.of("-wrapper", "/bin/sh,-c,echo pwned >&2"), List.of("-B/tmp"), List.of("-fplugin=./p.so"),
+        List.of("-Xclang", "-load", "-Xclang", "./p.so"), List.of("-specs=x.specs"), List.of("@args.rsp"))) {
+      ExecReq.Builder req = compile("w.c", "w.o", input("w.c", file(source), true));
+      req.addAllArg(flags);
+      ExecResp r = exec(req.build());
+      assertThat(r.getError()).as(flags.toString()).isEqualTo(ExecResp.ExecError.BAD_REQUEST);
+      assertThat(String.join(" ", r.getErrorMessageList())).contains(flags.get(0).replaceFirst("=.*", "").replace("@args.rsp", "@"));
+      assertThat(r.getResult().getStderrBuffer().toStringUtf8()).doesNotContain("pwned");
+    }
+  }
 }
+
