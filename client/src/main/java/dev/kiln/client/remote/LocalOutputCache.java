@@ -4,6 +4,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import dev.kiln.common.Hashing;
 import dev.kiln.proto.goma.ExecReq;
 import dev.kiln.proto.goma.ExecResp;
+import dev.kiln.proto.goma.ExecResult;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -48,7 +49,7 @@ public final class LocalOutputCache implements GomaExec {
       return cached.get();
     }
     ExecResp resp = farm.exec(req, normalized);
-    if (cacheable(resp)) {
+    if (cacheable(req, resp)) {
       write(entry, resp.toBuilder().clearCacheHit().build().toByteArray());
     }
     return resp;
@@ -67,9 +68,15 @@ public final class LocalOutputCache implements GomaExec {
     return Hashing.sha256Hex(b.buildPartial().toByteArray());
   }
 
-  private static boolean cacheable(ExecResp resp) {
+  /**
+   * Successes only, and only answers carrying exactly the expected outputs: one kiln-cc would refuse
+   * ({@link DeclaredOutputs}) must not be kept and replayed to every later compile.
+   */
+  private static boolean cacheable(ExecReq req, ExecResp resp) {
     return resp.getError() == ExecResp.ExecError.OK && resp.getErrorMessageCount() == 0 && resp.getMissingInputCount() == 0
-        && resp.hasResult() && resp.getResult().getExitStatus() == 0;
+        && resp.hasResult() && resp.getResult().getExitStatus() == 0
+        && resp.getResult().getOutputList().stream().map(ExecResult.Output::getFilename).sorted().toList()
+            .equals(req.getExpectedOutputFilesList().stream().sorted().toList());
   }
 
   private Optional<ExecResp> read(Path entry) throws IOException {

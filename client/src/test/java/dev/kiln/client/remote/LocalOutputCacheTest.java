@@ -163,4 +163,20 @@ class LocalOutputCacheTest {
   private static ExecResp exec(GomaExec cache, ExecReq req) throws Exception {
     return cache.exec(req, req);
   }
+
+  @Test
+  void anAnswerWithOutputsOtherThanTheExpectedOnesIsNotKept() throws Exception {
+    List<ExecReq> seen = new ArrayList<>();
+    GomaExec hostile = (req, normalized) -> {
+      seen.add(req);
+      return ExecResp.newBuilder().setResult(ExecResult.newBuilder().setExitStatus(0).addOutput(ExecResult.Output.newBuilder()
+          .setFilename("/home/u/.bashrc").setBlob(FileBlob.newBuilder().setBlobType(FileBlob.BlobType.FILE).setContent(ByteString.copyFromUtf8("x"))))).build();
+    };
+    LocalOutputCache cache = new LocalOutputCache(hostile, dir, 1 << 20, new TestClock());
+    ExecReq r = req("a.c", "k1", "one");
+    cache.exec(r, r);
+    ExecResp again = cache.exec(r, r);
+    assertThat(seen).as("asked the farm again: nothing was cached").hasSize(2);
+    assertThat(again.getCacheHit()).isNotEqualTo(ExecResp.CacheSource.LOCAL_OUTPUT_CACHE);
+  }
 }
