@@ -22,9 +22,9 @@ public final class CompilerFlagPolicy {
   /** Flags (after folding a leading {@code --} into {@code -}) refused with or without a joined value. */
   private static final List<String> REFUSED_PREFIXES = List.of("-wrapper", "-B", "-fplugin", "-fpass-plugin", "-iplugindir",
       "-plugin", "-add-plugin", "-gcc-toolchain", "-gcc-install-dir", "-ccc-", "-fuse-ld", "-fuse-linker-plugin", "-ld-path",
-      "-cuda-path", "-ptxas-path", "-rocm-path", "-hip-path", "-config-");
+      "-cuda-path", "-ptxas-path", "-rocm-path", "-hip-path", "-config-", "-load", "-for-linker");
   /** Flags refused exactly or with {@code =value}. */
-  private static final List<String> REFUSED_EXACT = List.of("-specs", "-load", "-prefix", "-config");
+  private static final List<String> REFUSED_EXACT = List.of("-specs", "-prefix", "-config");
   /** Flags whose next argument is handed to another tool, checked like a flag of its own. */
   private static final List<String> PASS_THROUGH = List.of("-Xclang", "-Xpreprocessor", "-mllvm", "-Xlinker");
   private static final List<String> COMMA_PASS_THROUGH = List.of("-Wp,", "-Wl,", "-Wa,");

@@ -53,6 +53,8 @@ class CompilerFlagPolicyTest {
       "@flags.rsp|@flags.rsp -c a.c",
       "-Wl,|-Wl,@flags.rsp a.o",
       "--cuda-path|--cuda-path=/tmp/cuda -c a.cu",
+      "-mllvm|-mllvm -load-pass-plugin=./evil.so -c a.c",
+      "--for-linker|--for-linker=-plugin=./evil.so a.o",
   })
   void flagsThatRunOrLoadAnotherProgramAreRefusedByName(String expectedAndLine) {
     String[] parts = expectedAndLine.split("\\|");
