@@ -42,6 +42,8 @@ import java.util.stream.Stream;
  * got wrong (the CAS unreachable) is thrown, so the slot can hand the action to another worker.
  */
 public final class LocalActionExecutor implements ActionExecutor {
+  /** What a shell reports for a child killed by SIGXFSZ (signal 25), the mark of RLIMIT_FSIZE. */
+  private static final int EXIT_SIGXFSZ = 128 + 25;
   private static final Duration UNBOUNDED = Duration.ofDays(3650);
   private static final Set<Code> ACTION_FAULTS = Set.of(Code.DEADLINE_EXCEEDED, Code.RESOURCE_EXHAUSTED, Code.INVALID_ARGUMENT,
       Code.FAILED_PRECONDITION);
@@ -125,6 +127,9 @@ public final class LocalActionExecutor implements ActionExecutor {
     result.setExecutionMetadata(meta);
     if (response.hasStatus()) {
       response.setMessage(response.getStatus().getMessage());
+    } else if (run.exitCode() == EXIT_SIGXFSZ) {
+      response.setMessage("a process of the action was killed by SIGXFSZ: a file reached the action's file size limit of "
+          + (config.limits().maxOutputBytes() >> 20) + " MiB");
     }
     return response.setResult(result).build();
   }
