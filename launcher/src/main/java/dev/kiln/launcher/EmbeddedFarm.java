@@ -4,6 +4,7 @@ import com.hazelcast.core.HazelcastInstance;
 import dev.kiln.broker.EmbeddedKafkaBroker;
 import dev.kiln.brokerconfig.KafkaShape;
 import dev.kiln.brokerconfig.TopicInitializer;
+import dev.kiln.scheduler.FrontDoorLimits;
 import dev.kiln.scheduler.FrontNodeConfig;
 import dev.kiln.scheduler.auth.Authenticator;
 import dev.kiln.state.KilnHazelcast;
@@ -29,7 +30,7 @@ public final class EmbeddedFarm implements AutoCloseable {
   /** What {@code kiln up} takes from its command line. */
   public record Options(String host, int port, int workers, int slotsPerWorker, Path dataDir, boolean allowUnsandboxed,
       String clusterName, Duration keepalive, boolean simulateWorkers, Authenticator auth, boolean gomaArbitraryToolchains,
-      SandboxLimits limits, Duration maxActionTimeout) {
+      SandboxLimits limits, Duration maxActionTimeout, FrontDoorLimits frontLimits) {
     public Options(String host, int port, int workers, int slotsPerWorker, Path dataDir, boolean allowUnsandboxed,
         String clusterName, Duration keepalive) {
       this(host, port, workers, slotsPerWorker, dataDir, allowUnsandboxed, clusterName, keepalive, false, Authenticator.open(), false);
@@ -43,13 +44,19 @@ public final class EmbeddedFarm implements AutoCloseable {
     public Options(String host, int port, int workers, int slotsPerWorker, Path dataDir, boolean allowUnsandboxed,
         String clusterName, Duration keepalive, boolean simulateWorkers, Authenticator auth, boolean gomaArbitraryToolchains) {
       this(host, port, workers, slotsPerWorker, dataDir, allowUnsandboxed, clusterName, keepalive, simulateWorkers, auth,
-          gomaArbitraryToolchains, SandboxLimits.defaults(), Duration.ofHours(1));
+          gomaArbitraryToolchains, SandboxLimits.defaults(), Duration.ofHours(1), FrontDoorLimits.defaults());
     }
 
     /** The same farm with other per-action limits (hostile-action tests use small ones). */
     public Options withLimits(SandboxLimits l, Duration maxTimeout) {
       return new Options(host, port, workers, slotsPerWorker, dataDir, allowUnsandboxed, clusterName, keepalive, simulateWorkers, auth,
-          gomaArbitraryToolchains, l, maxTimeout);
+          gomaArbitraryToolchains, l, maxTimeout, frontLimits);
+    }
+
+    /** The same farm with other front-door limits. */
+    public Options withFrontLimits(FrontDoorLimits f) {
+      return new Options(host, port, workers, slotsPerWorker, dataDir, allowUnsandboxed, clusterName, keepalive, simulateWorkers, auth,
+          gomaArbitraryToolchains, limits, maxActionTimeout, f);
     }
   }
 
@@ -73,6 +80,7 @@ public final class EmbeddedFarm implements AutoCloseable {
     TopicInitializer.ensure(broker.bootstrapServers(), shape, 60_000);
     HazelcastInstance hz = KilnHazelcast.member(o.clusterName(), o.host(), 0, List.of());
     FrontNodeConfig frontConfig = FrontNodeConfig.defaults("front-0", o.host(), o.port()).withKeepalive(o.keepalive())
+        .withLimits(o.frontLimits())
         .withGomaArbitraryToolchains(o.gomaArbitraryToolchains());
     SharedState shared = SharedState.on(hz, frontConfig.maxBlobBytes());
     List<WorkerRole> workers = new ArrayList<>();

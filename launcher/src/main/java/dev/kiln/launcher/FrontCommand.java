@@ -29,6 +29,9 @@ final class FrontCommand implements Callable<Integer> {
   @picocli.CommandLine.Mixin
   AuthOptions auth = new AuthOptions();
 
+  @picocli.CommandLine.Mixin
+  FrontLimitOptions limits = new FrontLimitOptions();
+
   @Option(names = "--goma-arbitrary-toolchains", description = "Let Goma clients send their own compiler as inputs (GOMA_ARBITRARY_TOOLCHAIN_SUPPORT); it runs in the workers' sandbox.")
   boolean gomaArbitraryToolchains;
 
@@ -38,7 +41,8 @@ final class FrontCommand implements Callable<Integer> {
     KafkaShape shape = KafkaShape.load();
     TopicInitializer.ensure(farm.kafka, shape, 120_000);
     HazelcastInstance hz = KilnHazelcast.client(farm.cluster, farm.cacheMembers());
-    FrontNodeConfig config = FrontNodeConfig.defaults(nodeId, host, port).withGomaArbitraryToolchains(gomaArbitraryToolchains);
+    FrontNodeConfig config = FrontNodeConfig.defaults(nodeId, host, port).withGomaArbitraryToolchains(gomaArbitraryToolchains)
+        .withLimits(limits.limits());
     Vertx vertx = Vertx.vertx();
     FrontRole front = FrontRole.start(vertx, config, SharedState.on(hz, config.maxBlobBytes()), farm.kafka, shape, auth.authenticator());
     return RoleProcess.runUntilStopped("kiln front node " + nodeId + " listening on " + host + ":" + front.port(), () -> {

@@ -34,6 +34,9 @@ final class UpCommand implements Callable<Integer> {
   @picocli.CommandLine.Mixin
   LimitOptions limits = new LimitOptions();
 
+  @picocli.CommandLine.Mixin
+  FrontLimitOptions frontLimits = new FrontLimitOptions();
+
   @Option(names = "--goma-arbitrary-toolchains", description = "Let Goma clients send their own compiler as inputs; it runs in the sandbox.")
   boolean gomaArbitraryToolchains;
 
@@ -42,7 +45,7 @@ final class UpCommand implements Callable<Integer> {
     int n = workers != null ? workers : Runtime.getRuntime().availableProcessors();
     EmbeddedFarm farm = EmbeddedFarm.start(new EmbeddedFarm.Options(host, port, n, slots, dataDir.toAbsolutePath(),
         allowUnsandboxed, "kiln-" + port, Duration.ofSeconds(30), false, auth.authenticator(), gomaArbitraryToolchains)
-        .withLimits(limits.limits(), limits.maxTimeout()));
+        .withLimits(limits.limits(), limits.maxTimeout()).withFrontLimits(frontLimits.limits()));
     String endpoint = host + ":" + farm.port();
     return RoleProcess.runUntilStopped("""
         Kiln farm is up: %d worker(s) x %d slot(s), data in %s

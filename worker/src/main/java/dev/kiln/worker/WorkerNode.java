@@ -76,8 +76,7 @@ public final class WorkerNode implements AutoCloseable {
     LocalBlobCache cache = new LocalBlobCache(config.cacheDir(), cluster.cas());
     ActionExecutor core = config.simulate()
         ? new SimulatedActionExecutor(cluster.cas(), config.workerId(), clock)
-        : new LocalActionExecutor(cluster.cas(), cache, runner, config.execDir(), config.workerId(), clock,
-            config.defaultTimeout(), config.maxTimeout());
+        : new LocalActionExecutor(cluster.cas(), cache, runner, config, clock);
     offered = WorkerPlatform.offered(config.pool(), toolchains);
     ActionExecutor executor = new LoggingActionExecutor(
         new PlatformCheckingActionExecutor(new CachingActionExecutor(core, cluster.actionCache()), offered), config.workerId());
@@ -104,7 +103,7 @@ public final class WorkerNode implements AutoCloseable {
       host = "unknown";
     }
     cluster.registry().heartbeat(WorkerHeartbeat.newBuilder().setWorkerId(config.workerId()).setHost(host)
-        .setSlots(config.slots()).setBusy(busy.get()).addAllToolchains(toolchains).addAllProperties(offered)
+        .setSlots((int) slots.stream().filter(WorkerSlot::alive).count()).setBusy(busy.get()).addAllToolchains(toolchains).addAllProperties(offered)
         .setTime(Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano())).build())
         .exceptionally(e -> {
           LOG.warn("heartbeat of {} failed: {}", config.workerId(), e.toString());
