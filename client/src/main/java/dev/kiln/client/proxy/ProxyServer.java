@@ -228,7 +228,9 @@ public final class ProxyServer {
     if ("json".equals(req.getParam("format"))) {
       StringBuilder b = new StringBuilder("{");
       c.forEach((k, v) -> b.append(b.length() > 1 ? "," : "").append('"').append(k).append("\":").append(v));
-      b.append(",\"auth_refused_reason\":\"").append(auth.replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+      if (!auth.isEmpty()) { // only then: readers that expect numbers only see numbers while the farm takes the credentials
+        b.append(",\"auth_refused_reason\":\"").append(auth.replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+      }
       req.response().putHeader("content-type", "application/json").end(b.append("}\n").toString());
     } else {
       StringBuilder b = new StringBuilder();
