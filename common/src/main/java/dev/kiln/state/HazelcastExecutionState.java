@@ -16,17 +16,30 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 
 /**
  * Execution state in Hazelcast maps, partitioned by key: operations (by name), in-flight dedup
  * (by action key, via an atomic entry processor) and the worker registry (entries with a TTL).
+ * A finished operation is kept for {@code finishedTtl} (WaitExecution and Goma answers after it
+ * completes), an unfinished one for the map's TTL (hazelcast.yaml), and the map has a size bound.
  */
 public final class HazelcastExecutionState implements ExecutionStateReader, ExecutionStateWriter, ExecutionDeduplicator, WorkerRegistry {
   private final IMap<String, byte[]> operations;
   private final IMap<String, String> inflight;
   private final IMap<String, byte[]> workers;
+  private final Duration finishedTtl;
+
+  /** Finished operations kept for 15 minutes. */
+  public static final Duration DEFAULT_FINISHED_TTL = Duration.ofMinutes(15);
 
   public HazelcastExecutionState(HazelcastInstance hz) {
+    this(hz, DEFAULT_FINISHED_TTL);
+  }
+
+  public HazelcastExecutionState(HazelcastInstance hz, Duration finishedTtl) {
+    this.finishedTtl = finishedTtl;
     this.operations = hz.getMap(HazelcastShape.OPERATIONS_MAP);
     this.inflight = hz.getMap(HazelcastShape.INFLIGHT_MAP);
     this.workers = hz.getMap(HazelcastShape.WORKERS_MAP);
@@ -39,7 +52,15 @@ public final class HazelcastExecutionState implements ExecutionStateReader, Exec
 
   @Override
   public CompletionStage<Void> put(OperationRecord record) {
-    return operations.setAsync(record.getName(), record.toByteArray());
+    return record.getDone()
+        ? operations.setAsync(record.getName(), record.toByteArray(), finishedTtl.toSeconds(), TimeUnit.SECONDS)
+        : operations.setAsync(record.getName(), record.toByteArray());
+  }
+
+  /** How much longer the cluster keeps {@code operationName} (for tests and operators). */
+  Optional<Duration> remainingTtl(String operationName) {
+    var view = operations.getEntryView(operationName);
+    return view == null ? Optional.empty() : Optional.of(Duration.ofMillis(view.getTtl()));
   }
 
   @Override
