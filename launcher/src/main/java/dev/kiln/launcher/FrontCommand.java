@@ -37,6 +37,7 @@ final class FrontCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    Preflight.portFree(host, port, "--port");
     String nodeId = id != null ? id : "front-" + UUID.randomUUID().toString().substring(0, 8);
     KafkaShape shape = KafkaShape.load();
     TopicInitializer.ensure(farm.kafka, shape, 120_000);

@@ -9,8 +9,20 @@ import picocli.CommandLine.Command;
     subcommands = {UpCommand.class, BrokerCommand.class, TopicsCommand.class, CacheCommand.class, FrontCommand.class, WorkerCommand.class, ProxyCommand.class})
 public final class KilnCli {
   public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The command line with Kiln's defaults, and mistakes a user can fix printed as one line (exit 2). */
+  static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new KilnCli());
     cli.setDefaultValueProvider(new KilnDefaults(System.getenv()));
-    System.exit(cli.execute(args));
+    cli.setExecutionExceptionHandler((e, line, parsed) -> {
+      if (e instanceof Preflight.UserError || e instanceof IllegalStateException || e instanceof IllegalArgumentException) {
+        line.getErr().println("kiln: " + e.getMessage());
+        return 2;
+      }
+      throw e;
+    });
+    return cli;
   }
 }

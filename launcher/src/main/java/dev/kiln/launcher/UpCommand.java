@@ -42,6 +42,7 @@ final class UpCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    Preflight.portFree(host, port, "--port");
     int n = workers != null ? workers : Runtime.getRuntime().availableProcessors();
     EmbeddedFarm farm = EmbeddedFarm.start(new EmbeddedFarm.Options(host, port, n, slots, dataDir.toAbsolutePath(),
         allowUnsandboxed, "kiln-" + port, Duration.ofSeconds(30), false, auth.authenticator(), gomaArbitraryToolchains)
