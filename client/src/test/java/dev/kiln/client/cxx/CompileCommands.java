@@ -11,19 +11,19 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** The compile commands of a real workload (../shared/bench/workloads.sh), without building it. */
+/** The compile commands of a real workload (bench/workloads.sh), without building it. */
 public record CompileCommands(Path cwd, List<String> argv) {
   static final Path WORKLOADS = findWorkloads();
 
-  /** ../shared/bench/workloads.sh, found from any directory of the checkout. */
+  /** The repository's bench/workloads.sh, found from any directory of the checkout. */
   private static Path findWorkloads() {
     for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-      Path candidate = p.resolve("shared/bench/workloads.sh");
+      Path candidate = p.resolve("bench/workloads.sh");
       if (Files.exists(candidate)) {
         return candidate;
       }
     }
-    throw new IllegalStateException("shared/bench/workloads.sh not found above " + Path.of("").toAbsolutePath());
+    throw new IllegalStateException("bench/workloads.sh not found above " + Path.of("").toAbsolutePath());
   }
   static final String BENCH_DIR = Path.of(System.getProperty("java.io.tmpdir"), "kiln-workloads").toString();
 

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The include processor's list is a superset of {@code gcc -M} for every translation unit of the
- * real workloads (../shared/bench/workloads.sh): lua 5.4 and git 2.39 (C), ninja 1.11 (C++), each
+ * real workloads (bench/workloads.sh): lua 5.4 and git 2.39 (C), ninja 1.11 (C++), each
  * with its own build flags, system headers included.
  */
 @Timeout(value = 20, unit = TimeUnit.MINUTES)
