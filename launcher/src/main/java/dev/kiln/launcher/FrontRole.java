@@ -3,6 +3,7 @@ package dev.kiln.launcher;
 import dev.kiln.brokerconfig.KafkaShape;
 import dev.kiln.queue.KafkaActionQueue;
 import dev.kiln.queue.KafkaOperationEvents;
+import dev.kiln.queue.KafkaReachability;
 import dev.kiln.queue.OperationEventFeed;
 import dev.kiln.scheduler.FrontNode;
 import dev.kiln.scheduler.FrontNodeConfig;
@@ -14,21 +15,24 @@ import java.time.Clock;
 final class FrontRole implements AutoCloseable {
   private final FrontNode node;
   private final KafkaActionQueue queue;
+  private final KafkaReachability broker;
   private final int port;
 
-  private FrontRole(FrontNode node, KafkaActionQueue queue, int port) {
+  private FrontRole(FrontNode node, KafkaActionQueue queue, KafkaReachability broker, int port) {
     this.node = node;
     this.queue = queue;
+    this.broker = broker;
     this.port = port;
   }
 
   static FrontRole start(Vertx vertx, FrontNodeConfig config, SharedState shared, String bootstrap, KafkaShape shape, Authenticator auth) {
     KafkaActionQueue queue = new KafkaActionQueue(bootstrap, shape, config.nodeId());
     OperationEventFeed results = KafkaOperationEvents.feed(bootstrap, shape, config.nodeId() + "-results");
+    KafkaReachability broker = new KafkaReachability(bootstrap, config.nodeId() + "-readiness");
     FrontNode node = new FrontNode(vertx, config, new FrontNode.Cluster(shared.cas(), shared.actionCache(), shared.opaqueActionCache(), shared.gomaFiles(), shared.state(),
-        shared.state(), shared.state(), shared.state(), queue, results), auth, Clock.systemUTC());
+        shared.state(), shared.state(), shared.state(), queue, results, broker::problems), auth, Clock.systemUTC());
     int port = node.start().toCompletionStage().toCompletableFuture().join();
-    return new FrontRole(node, queue, port);
+    return new FrontRole(node, queue, broker, port);
   }
 
   int port() {
@@ -39,5 +43,6 @@ final class FrontRole implements AutoCloseable {
   public void close() {
     node.close();
     queue.close();
+    broker.close();
   }
 }

@@ -22,7 +22,13 @@ import dev.kiln.scheduler.goma.GomaCompile;
 import dev.kiln.scheduler.goma.GomaEndpoint;
 import dev.kiln.scheduler.goma.ToolchainCatalog;
 import dev.kiln.scheduler.goma.GomaFileService;
+import dev.kiln.scheduler.health.CachedReadiness;
+import dev.kiln.scheduler.health.FarmReadiness;
+import dev.kiln.scheduler.health.HealthEndpoint;
+import dev.kiln.scheduler.health.Readiness;
 import dev.kiln.scheduler.http.HealthHandler;
+import dev.kiln.scheduler.http.LivenessHandler;
+import dev.kiln.scheduler.http.ReadinessHandler;
 import dev.kiln.scheduler.http.HttpCacheHandler;
 import dev.kiln.scheduler.http.HttpRoutes;
 import dev.kiln.state.ExecutionDeduplicator;
@@ -49,10 +55,17 @@ import org.slf4j.LoggerFactory;
 public final class FrontNode implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(FrontNode.class);
 
-  /** The cluster a front node talks to. */
+  /** The cluster a front node talks to; {@code broker} says whether the queue's broker answers (for /readyz). */
   public record Cluster(BlobStore cas, ActionCache actionCache, OpaqueActionCache opaqueActionCache, GomaFileStore gomaFiles,
       ExecutionStateReader reader, ExecutionStateWriter writer, ExecutionDeduplicator dedup, WorkerRegistry registry,
-      ActionQueue queue, OperationEventFeed results) {}
+      ActionQueue queue, OperationEventFeed results, Readiness broker) {
+    /** A cluster whose queue has no broker to check (an in-process queue). */
+    public Cluster(BlobStore cas, ActionCache actionCache, OpaqueActionCache opaqueActionCache, GomaFileStore gomaFiles,
+        ExecutionStateReader reader, ExecutionStateWriter writer, ExecutionDeduplicator dedup, WorkerRegistry registry,
+        ActionQueue queue, OperationEventFeed results) {
+      this(cas, actionCache, opaqueActionCache, gomaFiles, reader, writer, dedup, registry, queue, results, Readiness.none());
+    }
+  }
 
   private final Vertx vertx;
   private final FrontNodeConfig config;
@@ -93,6 +106,11 @@ public final class FrontNode implements AutoCloseable {
         new ExecutionCoordinator.Settings(config.nodeId(), config.defaultTimeout(), config.maxTimeout()));
     new ExecutionEndpoint(vertx, coordinator, cluster.reader(), watchers, config.keepalive()).bind(bindings);
     routes.exact("/healthz", new HealthHandler(cluster.registry()));
+    Readiness readiness = new CachedReadiness(new FarmReadiness(cluster.broker(), cluster.registry(), java.time.Duration.ofSeconds(4)),
+        java.time.Duration.ofSeconds(1));
+    routes.exact("/livez", new LivenessHandler());
+    routes.exact("/readyz", new ReadinessHandler(readiness));
+    new HealthEndpoint(vertx, readiness, java.time.Duration.ofSeconds(2)).bind(bindings);
     GomaFileService gomaFiles = new GomaFileService(cluster.gomaFiles());
     AccessGate gate = new AccessGate(auth);
     routes.prefix(GomaEndpoint.PREFIX, new GomaEndpoint(gomaFiles, new GomaCompile(

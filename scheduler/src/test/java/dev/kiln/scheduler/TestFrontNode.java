@@ -7,6 +7,7 @@ import dev.kiln.cas.VerifyingBlobStore;
 import dev.kiln.goma.InMemoryGomaFileStore;
 import dev.kiln.queue.InMemoryQueue;
 import dev.kiln.scheduler.auth.Authenticator;
+import dev.kiln.scheduler.health.Readiness;
 import dev.kiln.state.InMemoryExecutionState;
 import io.vertx.core.Vertx;
 import java.time.Clock;
@@ -25,9 +26,14 @@ public final class TestFrontNode implements AutoCloseable {
   public final int port;
 
   public TestFrontNode(FrontNodeConfig config) {
+    this(config, Readiness.none());
+  }
+
+  /** A front node whose readiness asks {@code broker} whether the broker answers. */
+  public TestFrontNode(FrontNodeConfig config, Readiness broker) {
     cas = new VerifyingBlobStore(new InMemoryBlobStore(), config.maxBlobBytes());
     node = new FrontNode(vertx, config, new FrontNode.Cluster(cas, actionCache, new InMemoryOpaqueActionCache(), new InMemoryGomaFileStore(),
-        state, state, state, state, queue, queue.newFeed()), Authenticator.open(), Clock.systemUTC());
+        state, state, state, state, queue, queue.newFeed(), broker), Authenticator.open(), Clock.systemUTC());
     port = node.start().toCompletionStage().toCompletableFuture().join();
   }
 

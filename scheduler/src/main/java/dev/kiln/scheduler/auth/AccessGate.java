@@ -21,7 +21,8 @@ public final class AccessGate {
       "/build.bazel.remote.execution.v2.ContentAddressableStorage/GetTree",
       "/build.bazel.remote.execution.v2.Execution/WaitExecution",
       "/google.bytestream.ByteStream/Read",
-      "/google.bytestream.ByteStream/QueryWriteStatus");
+      "/google.bytestream.ByteStream/QueryWriteStatus",
+      "/grpc.health.v1.Health/Check", "/grpc.health.v1.Health/Watch");
 
   private final Authenticator auth;
 

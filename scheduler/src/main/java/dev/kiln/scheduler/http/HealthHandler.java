@@ -9,7 +9,9 @@ import io.vertx.core.http.HttpServerRequest;
  * {@code GET /healthz}: 200 only while the farm can run actions, i.e. the registered workers have
  * at least one alive slot between them (each heartbeat's {@code slots} counts the slots whose
  * thread is alive, so a worker whose slots all died no longer makes the farm look healthy); 503
- * otherwise. The body carries the counts either way.
+ * otherwise. The body carries the counts either way. Kept for compatibility: probes should use
+ * {@code /livez} ({@link LivenessHandler}) and {@code /readyz} ({@link ReadinessHandler}), which
+ * also checks the broker and the cache.
  */
 public final class HealthHandler implements Handler<HttpServerRequest> {
   private final WorkerRegistry registry;
