@@ -24,6 +24,10 @@ import java.util.List;
  * mismatch); a cut-off write can be resumed. A declared size over the CAS limit is refused at the
  * first message, bytes beyond the declared size as they come, and unfinished writes together stay
  * within a memory budget (RESOURCE_EXHAUSTED past it). Reads honour offset and limit in 64 KiB chunks.
+ * {@code compressed-blobs/zstd/...}: a read sends the blob from the (uncompressed) read_offset
+ * as one zstd frame (read_limit must be 0, as REAPI says); a write is decoded as it arrives,
+ * never past the digest's size (a zstd bomb is INVALID_ARGUMENT), verified and stored
+ * uncompressed, and its committed size counts compressed bytes.
  */
 public final class ByteStreamEndpoint {
   private static final int CHUNK = 64 * 1024;
@@ -47,6 +51,9 @@ public final class ByteStreamEndpoint {
     grpc.unary(ByteStreamGrpcService.QueryWriteStatus, this::queryWriteStatus);
   }
 
+  /** What a Read sends: {@code bytes[from..to)}. */
+  private record Payload(byte[] bytes, int from, int to) {}
+
   private void read(GrpcServerRequest<ReadRequest, ReadResponse> call, ReadRequest req) {
     Blocking.attempt(() -> {
       ResourceName name = ResourceName.parseRead(req.getResourceName());
@@ -56,16 +63,26 @@ public final class ByteStreamEndpoint {
       if (req.getReadOffset() > name.digest().size()) {
         throw FarmException.of(Code.OUT_OF_RANGE, "read_offset %d is past the end of %s", req.getReadOffset(), name.digest());
       }
-      return Blocking.onContext(cas.get(name.digest()))
+      if (name.compressed() && req.getReadLimit() != 0) {
+        throw FarmException.invalidArgument("read_limit must be 0 when reading compressed-blobs (REAPI); got %d", req.getReadLimit());
+      }
+      Future<byte[]> blob = Blocking.onContext(cas.get(name.digest()))
           .map(b -> b.orElseThrow(() -> FarmException.notFound("blob %s is not in the CAS", name.digest())));
+      int from = (int) req.getReadOffset();
+      if (name.compressed()) {
+        // read_offset counts uncompressed bytes: the blob's tail from there, as one zstd frame
+        return blob.compose(b -> blocking.run(() -> ZstdCodec.compress(b, from))).map(z -> new Payload(z, 0, z.length));
+      }
+      return blob.map(b -> new Payload(b, from,
+          req.getReadLimit() == 0 ? b.length : (int) Math.min(b.length, from + req.getReadLimit())));
     }).onComplete(ar -> {
       if (ar.failed()) {
         GrpcBindings.fail(call.response(), ar.cause());
         return;
       }
-      byte[] blob = ar.result();
-      int from = (int) req.getReadOffset();
-      int to = req.getReadLimit() == 0 ? blob.length : (int) Math.min(blob.length, from + req.getReadLimit());
+      byte[] blob = ar.result().bytes();
+      int from = ar.result().from();
+      int to = ar.result().to();
       for (int pos = from; pos < to; pos += CHUNK) {
         int end = Math.min(to, pos + CHUNK);
         ReadResponse chunk = ReadResponse.newBuilder().setData(ByteString.copyFrom(blob, pos, end - pos)).build();
@@ -91,7 +108,11 @@ public final class ByteStreamEndpoint {
     });
   }
 
-  /** One Write call: its messages are appended in order; the first fixes the resource name. */
+  /**
+   * One Write call: its messages are appended in order; the first fixes the resource name. A
+   * compressed upload's messages are decoded off the event loop, one at a time (the call is
+   * paused meanwhile), bounded by the digest's size; their offsets count compressed bytes.
+   */
   private final class Upload {
     private final GrpcServerRequest<WriteRequest, WriteResponse> call;
     private String resource;
@@ -99,6 +120,7 @@ public final class ByteStreamEndpoint {
     private UploadTracker.Partial partial;
     private boolean finished;
     private boolean failed;
+    private Future<Void> decoded = Future.succeededFuture();
 
     Upload(GrpcServerRequest<WriteRequest, WriteResponse> call) {
       this.call = call;
@@ -106,7 +128,7 @@ public final class ByteStreamEndpoint {
 
     void start(GrpcBindings grpc) {
       grpc.messages(call, ByteStreamGrpcService.Write, this::onMessage);
-      call.endHandler(v -> onEnd());
+      call.endHandler(v -> decoded.onComplete(ar -> onEnd()));
     }
 
     private void onMessage(WriteRequest msg) {
@@ -120,31 +142,73 @@ public final class ByteStreamEndpoint {
           if (name.digest().size() > maxBlobBytes) {
             throw FarmException.invalidArgument("blob %s is over the CAS limit of %d bytes", name.digest(), maxBlobBytes);
           }
-          partial = uploads.resume(resource, msg.getWriteOffset()).orElseThrow(() -> FarmException.invalidArgument(
-              "write_offset %d does not match the committed size of %s", msg.getWriteOffset(), resource));
+          long size = name.digest().size();
+          partial = uploads.resume(resource, msg.getWriteOffset(), () -> name.compressed() ? new ZstdDecoder(size) : null)
+              .orElseThrow(() -> FarmException.invalidArgument(
+                  "write_offset %d does not match the committed size of %s", msg.getWriteOffset(), resource));
         } else if (!msg.getResourceName().isEmpty() && !msg.getResourceName().equals(resource)) {
           throw FarmException.invalidArgument("resource_name changed within one Write call");
         }
         if (finished) {
           throw FarmException.invalidArgument("data after finish_write");
         }
-        synchronized (partial) {
-          if (msg.getWriteOffset() != partial.size()) {
-            throw FarmException.invalidArgument("write_offset %d, expected %d", msg.getWriteOffset(), partial.size());
+        if (name.compressed()) {
+          decodeOffLoop(msg.getWriteOffset(), msg.getData());
+        } else {
+          synchronized (partial) {
+            if (msg.getWriteOffset() != partial.size()) {
+              throw FarmException.invalidArgument("write_offset %d, expected %d", msg.getWriteOffset(), partial.size());
+            }
+            if (partial.size() + msg.getData().size() > name.digest().size()) {
+              throw FarmException.invalidArgument("more bytes than the %d the digest declares", name.digest().size());
+            }
+            uploads.append(partial, msg.getData());
           }
-          if (partial.size() + msg.getData().size() > name.digest().size()) {
-            throw FarmException.invalidArgument("more bytes than the %d the digest declares", name.digest().size());
-          }
-          uploads.append(partial, msg.getData());
         }
         finished = msg.getFinishWrite();
       } catch (Exception e) {
-        failed = true;
-        if (resource != null) {
-          uploads.done(resource);
-        }
-        GrpcBindings.fail(call.response(), e);
+        fail(e);
       }
+    }
+
+    private void fail(Throwable e) {
+      failed = true;
+      if (resource != null) {
+        uploads.done(resource);
+      }
+      GrpcBindings.fail(call.response(), e);
+    }
+
+    private void decodeOffLoop(long offset, ByteString data) {
+      call.pause();
+      decoded = decoded.compose(v -> blocking.run(() -> decode(offset, data))).andThen(ar -> {
+        if (failed) {
+          return;
+        }
+        if (ar.failed()) {
+          fail(ar.cause());
+        } else {
+          call.resume();
+        }
+      });
+    }
+
+    private Void decode(long offset, ByteString data) {
+      synchronized (partial) {
+        if (partial.released()) {
+          throw FarmException.of(Code.ABORTED, "upload was dropped (expired or restarted)");
+        }
+        if (offset != partial.committed()) {
+          throw FarmException.invalidArgument("write_offset %d, expected %d (compressed bytes so far)", offset, partial.committed());
+        }
+        long max = ZstdDecoder.maxCompressedBytes(name.digest().size());
+        if (partial.committed() + data.size() > max) {
+          throw FarmException.invalidArgument("more than %d compressed bytes for a blob of %d bytes", max, name.digest().size());
+        }
+        partial.decoder.feed(data, piece -> uploads.append(partial, piece));
+        partial.received(data.size());
+      }
+      return null;
     }
 
     private void onEnd() {
@@ -152,19 +216,35 @@ public final class ByteStreamEndpoint {
         return;
       }
       if (resource == null || !finished) {
+        failed = true; // the partial stays, to be resumed
         GrpcBindings.fail(call.response(), FarmException.invalidArgument("Write ended without finish_write"));
         return;
       }
+      long committed;
       byte[] data;
       synchronized (partial) {
+        if (name.compressed()) {
+          try {
+            partial.decoder.finish();
+          } catch (FarmException e) {
+            fail(e);
+            return;
+          }
+        }
+        committed = partial.committed();
         data = partial.bytes.toByteArray();
+      }
+      if (name.compressed() && data.length != name.digest().size()) {
+        fail(FarmException.invalidArgument("zstd data decompresses to %d bytes, the digest declares %d", data.length, name.digest().size()));
+        return;
       }
       blocking.runAsync(() -> cas.put(name.digest(), data)).onComplete(ar -> {
         uploads.done(resource);
         if (ar.failed()) {
           GrpcBindings.fail(call.response(), ar.cause());
         } else {
-          call.response().end(WriteResponse.newBuilder().setCommittedSize(data.length).build());
+          // per REAPI, a compressed upload's committed_size counts the compressed bytes received
+          call.response().end(WriteResponse.newBuilder().setCommittedSize(committed).build());
         }
       });
     }

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * Partial ByteStream uploads by resource name, so that a client whose Write was cut off can ask
@@ -20,6 +21,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * are dropped once complete or after {@code retention} without progress. Their bytes are held in
  * memory, so all of them together stay within {@code budgetBytes}: a write that would pass it is
  * refused with RESOURCE_EXHAUSTED (the client retries later) instead of running the node out of heap.
+ * A compressed upload holds its decoded bytes (what the budget counts) and its zstd decoder, closed
+ * when the entry is dropped; its committed size is the compressed bytes received.
  */
 final class UploadTracker {
   private final Map<String, Partial> partials = new ConcurrentHashMap<>();
@@ -30,15 +33,34 @@ final class UploadTracker {
 
   static final class Partial {
     final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    /** For a compressed upload: its decoder (state kept across a resumed Write), else null. */
+    final ZstdDecoder decoder;
     volatile Instant touched;
     private boolean released;
+    private long compressedBytes;
 
-    Partial(Instant now) {
+    Partial(Instant now, ZstdDecoder decoder) {
       touched = now;
+      this.decoder = decoder;
     }
 
+    /** Uncompressed bytes held. */
     synchronized long size() {
       return bytes.size();
+    }
+
+    /** What the client has committed: bytes received on the wire (compressed ones for a compressed upload). */
+    synchronized long committed() {
+      return decoder == null ? bytes.size() : compressedBytes;
+    }
+
+    /** Counts compressed bytes once they are decoded. */
+    synchronized void received(long n) {
+      compressedBytes += n;
+    }
+
+    synchronized boolean released() {
+      return released;
     }
   }
 
@@ -50,14 +72,22 @@ final class UploadTracker {
 
   /** The partial upload under {@code name}, creating an empty one when {@code offset} is 0. */
   Optional<Partial> resume(String name, long offset) {
+    return resume(name, offset, () -> null);
+  }
+
+  /**
+   * As {@link #resume(String, long)}; a new partial gets the decoder {@code decoders} makes (null
+   * for an uncompressed upload), and {@code offset} is compared with the committed (wire) size.
+   */
+  Optional<Partial> resume(String name, long offset, Supplier<ZstdDecoder> decoders) {
     expire();
     if (offset == 0) {
-      Partial p = new Partial(clock.instant());
+      Partial p = new Partial(clock.instant(), decoders.get());
       release(partials.put(name, p));
       return Optional.of(p);
     }
     Partial p = partials.get(name);
-    if (p == null || p.size() != offset) {
+    if (p == null || p.committed() != offset) {
       return Optional.empty();
     }
     p.touched = clock.instant();
@@ -87,7 +117,7 @@ final class UploadTracker {
   }
 
   Optional<Long> committed(String name) {
-    return Optional.ofNullable(partials.get(name)).map(Partial::size);
+    return Optional.ofNullable(partials.get(name)).map(Partial::committed);
   }
 
   /** Bytes held by unfinished uploads. */
@@ -118,6 +148,9 @@ final class UploadTracker {
       if (!p.released) {
         p.released = true;
         held.addAndGet(-p.bytes.size());
+        if (p.decoder != null) {
+          p.decoder.close();
+        }
       }
     }
   }

@@ -18,7 +18,7 @@ class ResourceNameFuzzTest {
     String name = new String(data, StandardCharsets.UTF_8);
     try {
       ResourceName r = ResourceName.parseRead(name);
-      assertThat(name).contains("blobs/" + r.digest().hash() + "/");
+      assertThat(name).contains((r.compressed() ? "compressed-blobs/zstd/" : "blobs/") + r.digest().hash() + "/");
       assertThat(r.instance()).doesNotStartWith("/");
       assertThat(r.uploadId()).isNull();
     } catch (FarmException e) {
@@ -26,7 +26,7 @@ class ResourceNameFuzzTest {
     }
     try {
       ResourceName w = ResourceName.parseWrite(name);
-      assertThat(name).contains("uploads/" + w.uploadId() + "/blobs/" + w.digest().hash() + "/");
+      assertThat(name).contains("uploads/" + w.uploadId() + (w.compressed() ? "/compressed-blobs/zstd/" : "/blobs/") + w.digest().hash() + "/");
       assertThat(w.instance()).doesNotStartWith("/");
     } catch (FarmException e) {
       assertThat(e.code()).isEqualTo(Code.INVALID_ARGUMENT);

@@ -58,13 +58,26 @@ class ResourceNameTest {
         "blobs/" + h + "/99999999999999999999999", "uploads/u/blobs/" + h + "/99999999999999999999999",
         "blobs/" + h + "/", "uploads/u/blobs/" + h + "/", "blobs//3", "uploads/u/blobs//3",
         "blobs/" + h.toUpperCase() + "/3", "uploads/u/blobs/" + h.toUpperCase() + "/3",
-        "compressed-blobs/zstd/" + h + "/3", "uploads/u/compressed-blobs/zstd/" + h + "/3",
+        "compressed-blobs/deflate/" + h + "/3", "uploads/u/compressed-blobs/deflate/" + h + "/3",
+        "compressed-blobs/zstd/" + h, "uploads/u/compressed-blobs/zstd/" + h, "compressed-blobs/" + h + "/3",
+        "compressed-blobs/zstd/xyz/3", "uploads/u/compressed-blobs/zstd/" + h + "/-3",
         "x\0/blobs/" + h + "/3", "x/uploads/u\0/blobs/" + h + "/3", "blobs/" + h + "/3\0",
         "../blobs/" + h + "/3", "a/../uploads/u/blobs/" + h + "/3", "./blobs/" + h + "/3",
     };
     for (String name : bad) {
       refusedByBoth(name);
     }
+  }
+
+  @Test
+  void zstdCompressedNamesCarryTheUncompressedDigest() {
+    assertThat(ResourceName.parseRead("i/compressed-blobs/zstd/" + h + "/3"))
+        .isEqualTo(new ResourceName("i", null, d, build.bazel.remote.execution.v2.Compressor.Value.ZSTD));
+    ResourceName w = ResourceName.parseWrite("/a/b/uploads/u-1/compressed-blobs/zstd/" + h + "/3/meta");
+    assertThat(w).isEqualTo(new ResourceName("a/b", "u-1", d, build.bazel.remote.execution.v2.Compressor.Value.ZSTD));
+    assertThat(w.compressed()).isTrue();
+    assertThat(ResourceName.parseRead("blobs/" + h + "/3").compressed()).isFalse();
+    assertThatThrownBy(() -> ResourceName.parseRead("compressed-blobs/brotli/" + h + "/3")).hasMessageContaining("'brotli'");
   }
 
   @Test
