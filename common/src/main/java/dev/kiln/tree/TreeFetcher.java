@@ -118,13 +118,16 @@ public final class TreeFetcher {
     }
 
     void check(Digest root) {
-      long entries = visit(root, 0)[0];
-      if (entries > limits.maxEntries()) {
+      long[] all = visit(root, 0);
+      if (all[0] > limits.maxEntries()) {
         throw FarmException.invalidArgument("input tree expands to more than %d entries (files, directories and symlinks)", limits.maxEntries());
+      }
+      if (all[2] > limits.maxBytes()) {
+        throw FarmException.invalidArgument("input tree expands to more than %d bytes of files", limits.maxBytes());
       }
     }
 
-    /** {entries below d, height of d}; saturates past the limit. */
+    /** {entries below d, height of d, bytes of files below d}; saturates past the limits. */
     private long[] visit(Digest d, int depth) {
       if (depth > limits.maxDepth()) {
         throw FarmException.invalidArgument("input tree is nested deeper than %d directories", limits.maxDepth());
@@ -139,15 +142,20 @@ public final class TreeFetcher {
       Directory dir = dirs.get(d);
       long entries = 0;
       long height = 0;
+      long bytes = 0;
       if (dir != null) {
         entries = (long) dir.getFilesCount() + dir.getSymlinksCount() + dir.getDirectoriesCount();
+        for (FileNode f : dir.getFilesList()) {
+          bytes = Math.min(bytes + Math.max(0, f.getDigest().getSizeBytes()), limits.maxBytes() + 1);
+        }
         for (DirectoryNode child : dir.getDirectoriesList()) {
           long[] sub = visit(Digest.fromProto(child.getDigest()), depth + 1);
           entries = Math.min(entries + sub[0], limits.maxEntries() + 1);
           height = Math.max(height, sub[1] + 1);
+          bytes = Math.min(bytes + sub[2], limits.maxBytes() + 1);
         }
       }
-      long[] result = {entries, height};
+      long[] result = {entries, height, bytes};
       memo.put(d, result);
       return result;
     }

@@ -7,12 +7,19 @@ package dev.kiln.tree;
  *
  * @param maxEntries files, directories and symlinks of the expanded tree, counted once per path
  * @param maxDepth   directories nested below the root along any path
+ * @param maxBytes   bytes of the files of the expanded tree, counted once per path (each is a copy on the worker)
  */
-public record TreeLimits(long maxEntries, int maxDepth) {
-  public static final TreeLimits DEFAULT = new TreeLimits(1_000_000, 256);
+public record TreeLimits(long maxEntries, int maxDepth, long maxBytes) {
+  /** The bytes a worker's exec root may hold by default (8 GiB). */
+  public static final long DEFAULT_MAX_BYTES = 8L << 30;
+  public static final TreeLimits DEFAULT = new TreeLimits(1_000_000, 256, DEFAULT_MAX_BYTES);
+
+  public TreeLimits(long maxEntries, int maxDepth) {
+    this(maxEntries, maxDepth, DEFAULT_MAX_BYTES);
+  }
 
   public TreeLimits {
-    if (maxEntries <= 0 || maxDepth <= 0) {
+    if (maxEntries <= 0 || maxDepth <= 0 || maxBytes <= 0) {
       throw new IllegalArgumentException("tree limits must be positive");
     }
   }

@@ -102,4 +102,17 @@ class TreeFetcherTest {
     Digest atRoot = Blobs.put(cas, withLink);
     assertInvalid(atRoot, TreeLimits.DEFAULT, "climbs out");
   }
+
+  @Test
+  void manyEntriesNamingOneLargeBlobAreRefusedByTheirExpandedBytes() {
+    Digest big = Blobs.put(cas, new byte[100_000]);
+    Directory.Builder dir = Directory.newBuilder();
+    for (int i = 0; i < 50; i++) {
+      dir.addFiles(FileNode.newBuilder().setName(String.format("f%02d", i)).setDigest(big.toProto()));
+    }
+    Digest leaf = Blobs.put(cas, dir.build());
+    Digest root = Blobs.put(cas, twice(leaf));
+    assertInvalid(root, new TreeLimits(1_000, 32, 5_000_000), "more than 5000000 bytes of files");
+    assertThat(Futures.await(new TreeFetcher(cas, new TreeLimits(1_000, 32, 10_000_000)).fetch(root)).files()).containsExactly(big);
+  }
 }

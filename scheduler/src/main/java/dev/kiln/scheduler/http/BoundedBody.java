@@ -12,9 +12,15 @@ import io.vertx.core.http.HttpVersion;
  * Reads a plain-HTTP request body counting bytes as they arrive, because {@code req.body()}
  * buffers a chunked upload (no Content-Length) whole before any limit can apply. Over the limit
  * (declared or counted) the request is answered 413 at once, nothing more is kept, and the
- * connection is closed (HTTP/1.1, {@code connection: close}) or the stream reset (HTTP/2).
+ * connection is closed (HTTP/1.1, {@code connection: close}) or the stream reset (HTTP/2). On
+ * HTTP/1.1 the close lingers (what is still sent is read and dropped, up to the limit itself, at
+ * most {@link #DRAIN_BYTES}, or for {@link #DRAIN_MILLIS}), so a client still writing a body just
+ * over the limit reads the 413 instead of a reset.
  */
 public final class BoundedBody {
+  static final long DRAIN_BYTES = 16L << 20;
+  static final long DRAIN_MILLIS = 2_000;
+
   private BoundedBody() {}
 
   /**
@@ -56,12 +62,35 @@ public final class BoundedBody {
         if (h2) {
           resp.reset(8);
         } else {
-          req.connection().close();
+          lingeringClose(req, Math.min(limit, DRAIN_BYTES));
         }
       });
     }
     // Failed only now: the caller's error path must find the response already answered.
     body.tryFail(over);
+  }
+
+  /** Drops what the client still sends, then closes: at the end of its body, past the byte cap, or after the delay. */
+  private static void lingeringClose(HttpServerRequest req, long drainBytes) {
+    long[] dropped = {0};
+    Runnable close = () -> req.connection().close();
+    if (req.isEnded()) {
+      close.run();
+      return;
+    }
+    req.handler(chunk -> {
+      dropped[0] += chunk.length();
+      if (dropped[0] > drainBytes) {
+        close.run();
+      }
+    });
+    req.endHandler(v -> close.run());
+    io.vertx.core.Context ctx = io.vertx.core.Vertx.currentContext();
+    if (ctx != null) {
+      ctx.owner().setTimer(DRAIN_MILLIS, id -> close.run());
+    } else {
+      close.run();
+    }
   }
 
   /** The declared length; an unparsable one counts as over every limit (it is a broken client). */

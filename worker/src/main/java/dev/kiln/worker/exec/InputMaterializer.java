@@ -45,6 +45,7 @@ public final class InputMaterializer {
       return;
     }
     for (FileNode f : dir.getFilesList()) {
+      deadline.check("laying out inputs");
       Path target = at.resolve(f.getName());
       Files.copy(cache.path(Digest.fromProto(f.getDigest())), target, StandardCopyOption.REPLACE_EXISTING);
       Files.setPosixFilePermissions(target, PosixFilePermissions.fromString(f.getIsExecutable() ? "r-xr-xr-x" : "r--r--r--"));

@@ -28,11 +28,9 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Stream;
 
 /**
  * The worker's core: read the action, lay out its inputs, run it in the sandbox, upload outputs
@@ -89,7 +87,8 @@ public final class LocalActionExecutor implements ActionExecutor {
   private ExecuteResponse run(ActionInputs inputs, Duration timeout, Deadline deadline, Path scratch, ExecutedActionMetadata.Builder meta) {
     Path execRoot = scratch.resolve("root");
     meta.setInputFetchStartTimestamp(now());
-    TreeLimits treeLimits = new TreeLimits(config.limits().maxInputEntries(), TreeLimits.DEFAULT.maxDepth());
+    TreeLimits treeLimits = new TreeLimits(config.limits().maxInputEntries(), TreeLimits.DEFAULT.maxDepth(),
+        config.limits().maxExecRootBytes());
     InputTree tree = Futures.await(new TreeFetcher(cas, treeLimits).fetch(Digest.fromProto(inputs.action().getInputRootDigest())));
     deadline.check("fetching the input tree");
     materializer.materialize(tree, execRoot, deadline);
@@ -166,21 +165,21 @@ public final class LocalActionExecutor implements ActionExecutor {
     return Timestamp.newBuilder().setSeconds(i.getEpochSecond()).setNanos(i.getNano()).build();
   }
 
-  /** Deletes a scratch directory; walking does not follow links, so only what is inside goes. */
+  /**
+   * Deletes a scratch directory with rm, which walks by file descriptor: an action may leave a tree
+   * nested past PATH_MAX that Java's path-based walk cannot remove. rm does not follow links.
+   */
   static void deleteRecursively(Path dir) {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(dir)) {
-      walk.sorted(Comparator.reverseOrder()).forEach(p -> {
-        try {
-          Files.deleteIfExists(p);
-        } catch (IOException e) {
-          // best effort; a leftover scratch dir is only disk space
-        }
-      });
+    try {
+      Process p = new ProcessBuilder("rm", "-rf", "--one-file-system", "--", dir.toString())
+          .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      if (!p.waitFor(10, java.util.concurrent.TimeUnit.MINUTES)) {
+        p.destroyForcibly();
+      }
     } catch (IOException e) {
-      // best effort
+      // best effort: a leftover scratch directory is only disk space
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 }

@@ -41,11 +41,14 @@ import java.util.concurrent.CompletionStage;
  */
 public final class OutputCollector {
   private static final long AWAIT_ABOVE = 4L << 20;
+  /** Bytes of outputs waiting for their upload before the collector waits for them. */
+  private static final long MAX_PENDING = 64L << 20;
 
   private final BlobStore cas;
   private final long maxBlobBytes;
   private final Deadline deadline;
   private final List<CompletionStage<Void>> uploads = new ArrayList<>();
+  private long pending;
   private long budget;
 
   OutputCollector(BlobStore cas, long maxOutputBytes, long maxBlobBytes, Deadline deadline) {
@@ -102,6 +105,8 @@ public final class OutputCollector {
   /** Waits for every upload; call once at the end. */
   void awaitUploads() {
     Futures.await(Futures.all(uploads));
+    uploads.clear();
+    pending = 0;
   }
 
   private Directory directory(Path dir, String rel, Map<String, Directory> children, int depth) {
@@ -113,7 +118,7 @@ public final class OutputCollector {
     try (DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
       s.forEach(entries::add);
     } catch (IOException e) {
-      throw FarmException.internal("Failed to list output directory '%s': %s", rel, e);
+      throw FarmException.invalidArgument("output directory '%s' cannot be read: %s", rel, e.getMessage());
     }
     entries.sort((x, y) -> x.getFileName().toString().compareTo(y.getFileName().toString()));
     Directory.Builder b = Directory.newBuilder();
@@ -142,7 +147,7 @@ public final class OutputCollector {
   private Digest file(Path p, BasicFileAttributes a, String rel) {
     long size = a.size();
     budget(size, rel);
-    if (size > maxBlobBytes) {
+    if (size > maxBlobBytes || size > Integer.MAX_VALUE - 8) {
       throw FarmException.of(com.google.rpc.Code.RESOURCE_EXHAUSTED, "output '%s' has %d bytes, over the CAS blob limit of %d",
           rel, size, maxBlobBytes);
     }
@@ -156,7 +161,7 @@ public final class OutputCollector {
         throw FarmException.internal("output '%s' shrank while it was read", rel);
       }
     } catch (IOException e) {
-      throw FarmException.internal("Failed to read output '%s': %s", rel, e);
+      throw FarmException.invalidArgument("output '%s' cannot be read: %s", rel, e.getMessage());
     }
     return upload(data);
   }
@@ -175,6 +180,10 @@ public final class OutputCollector {
       Futures.await(put);
     } else {
       uploads.add(put);
+      pending += data.length;
+      if (pending > MAX_PENDING) {
+        awaitUploads();
+      }
     }
     return d;
   }

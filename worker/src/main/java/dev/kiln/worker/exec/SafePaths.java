@@ -77,7 +77,8 @@ final class SafePaths {
     } catch (NoSuchFileException e) {
       return Optional.empty();
     } catch (IOException e) {
-      throw FarmException.internal("Failed to look at %s: %s", p, e);
+      // Only the action can make a path unreadable or too long below its exec root.
+      throw FarmException.invalidArgument("%s cannot be looked at: %s", p.getFileName(), e.getMessage());
     }
   }
 }

@@ -95,7 +95,8 @@ public final class BubblewrapRunner implements SandboxRunner {
 
   private List<String> bwrap(RunRequest request) {
     String visibleRoot = request.inputRootPath().orElse(SANDBOX_EXEC_ROOT);
-    List<String> cmd = new ArrayList<>(List.of(tools.bwrap(), "--unshare-all", "--die-with-parent", "--new-session",
+    // --disable-userns: no nested user namespace, in which the action could mount a tmpfs of its own.
+    List<String> cmd = new ArrayList<>(List.of(tools.bwrap(), "--unshare-all", "--unshare-user", "--disable-userns", "--die-with-parent", "--new-session",
         "--cap-drop", "ALL", "--hostname", "kiln-sandbox", "--ro-bind", "/usr", "/usr", "--ro-bind", "/etc", "/etc"));
     for (String top : List.of("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")) {
       Path p = Path.of(top);
@@ -109,7 +110,11 @@ public final class BubblewrapRunner implements SandboxRunner {
         cmd.addAll(List.of("--ro-bind", top, top));
       }
     }
-    cmd.addAll(List.of("--proc", "/proc", "--dev", "/dev", "--size", Long.toString(limits.memoryBytes()), "--tmpfs", "/tmp",
+    // Every writable tmpfs is bounded (its pages are also charged to the action's cgroup): /tmp,
+    // /dev/shm; the rest of /dev is read-only (its device nodes still work).
+    String tmpfsBytes = Long.toString(limits.memoryBytes());
+    cmd.addAll(List.of("--proc", "/proc", "--dev", "/dev", "--size", tmpfsBytes, "--tmpfs", "/dev/shm", "--remount-ro", "/dev",
+        "--size", tmpfsBytes, "--tmpfs", "/tmp",
         "--bind", request.execRoot().toString(), visibleRoot,
         "--chdir", request.workingDirectory().isEmpty() ? visibleRoot : visibleRoot + "/" + request.workingDirectory(),
         "--clearenv"));

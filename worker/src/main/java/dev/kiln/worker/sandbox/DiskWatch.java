@@ -34,7 +34,11 @@ final class DiskWatch {
         ? Optional.of("its exec root disk limit of " + (maxBytes >> 20) + " MiB") : Optional.empty();
   }
 
-  /** Bytes of the regular files below {@code root}, counting stops just past {@code stopAbove}. */
+  /**
+   * Bytes of the regular files below {@code root}, counting stops just past {@code stopAbove}. A
+   * tree that cannot be walked (a path nested past PATH_MAX, an unreadable directory) counts as
+   * over the limit: what cannot be measured cannot be allowed to grow.
+   */
   static long size(Path root, long stopAbove) {
     long[] total = {0};
     try {
@@ -47,11 +51,12 @@ final class DiskWatch {
 
         @Override
         public FileVisitResult visitFileFailed(Path file, IOException e) {
-          return FileVisitResult.CONTINUE;
+          total[0] = stopAbove + 1;
+          return FileVisitResult.TERMINATE;
         }
       });
-    } catch (IOException e) {
-      return total[0];
+    } catch (IOException | java.io.UncheckedIOException e) {
+      return stopAbove + 1;
     }
     return total[0];
   }

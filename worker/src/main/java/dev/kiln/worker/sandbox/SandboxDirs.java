@@ -29,8 +29,22 @@ final class SandboxDirs {
     }
     Path fallback = FALLBACK.resolve(Integer.toHexString(abs.toString().hashCode()));
     LOG.info("exec roots go to {}: the sandbox user {} cannot reach {} (a directory above it lacks o+x)", fallback, sandboxUid, abs);
-    ensure(FALLBACK);
-    return ensure(fallback);
+    ensureOwn(ensure(FALLBACK));
+    return ensureOwn(ensure(fallback));
+  }
+
+  /** Refuses a directory another user created or swapped for a symlink before the worker did. */
+  private static Path ensureOwn(Path dir) {
+    try {
+      var attrs = Files.readAttributes(dir, java.nio.file.attribute.PosixFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+      int owner = (Integer) Files.getAttribute(dir, "unix:uid", java.nio.file.LinkOption.NOFOLLOW_LINKS);
+      if (!attrs.isDirectory() || attrs.isSymbolicLink() || owner != 0) {
+        throw new IllegalStateException(dir + " is not a directory owned by root (another user made it?): remove it and restart the worker");
+      }
+      return dir;
+    } catch (IOException e) {
+      throw new UncheckedIOException("Failed to check " + dir, e);
+    }
   }
 
   private static boolean traversable(Path dir) {

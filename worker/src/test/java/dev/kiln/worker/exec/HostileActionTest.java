@@ -159,9 +159,43 @@ class HostileActionTest {
   }
 
   @Test
-  void theTimeoutKillsBackgroundProcessesToo() {
-    ExecuteResponse r = run(SandboxLimits.defaults(), Directory.getDefaultInstance(), "(sleep 60 &) ; sleep 60", 1);
+  void theTimeoutKillsBackgroundProcessesToo() throws Exception {
+    ExecuteResponse r = run(SandboxLimits.defaults(), Directory.getDefaultInstance(), "(sleep 60 &) ; (setsid sleep 61 &) ; sleep 62", 1);
     assertStatus(r, Code.DEADLINE_EXCEEDED, "timeout of 1 s");
+    assertThat(processesRunning("sleep 6")).isEmpty();
+  }
+
+  /** Command lines of live processes containing {@code needle}. */
+  private static java.util.List<String> processesRunning(String needle) throws Exception {
+    java.util.List<String> found = new java.util.ArrayList<>();
+    try (var dirs = Files.list(Path.of("/proc"))) {
+      for (Path d : dirs.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
+        try {
+          String cmd = new String(Files.readAllBytes(d.resolve("cmdline")), StandardCharsets.UTF_8).replace('\0', ' ');
+          if (cmd.contains(needle)) {
+            found.add(cmd);
+          }
+        } catch (java.io.IOException e) {
+          // the process ended meanwhile
+        }
+      }
+    }
+    return found;
+  }
+
+  @Test
+  void tmpfsesAreBoundedAndNoNestedNamespaceCanMountAnother() {
+    ExecuteResponse r = run(SMALL, Directory.getDefaultInstance(),
+        "head -c 300000000 /dev/zero > /dev/shm/fill; echo $? > shm.txt; (echo x > /dev/new) 2>/dev/null; echo $? > dev.txt;"
+            + " unshare -Urm true 2>/dev/null; echo $? > userns.txt", 20, "shm.txt", "dev.txt", "userns.txt");
+    // Writing /dev/shm past the memory limit either stops at the tmpfs size or kills the action.
+    if (r.getStatus().getCode() == 0) {
+      assertThat(blob(r.getResult().getOutputFiles(0).getDigest()).trim()).isNotEqualTo("0");
+      assertThat(blob(r.getResult().getOutputFiles(1).getDigest()).trim()).isNotEqualTo("0");
+      assertThat(blob(r.getResult().getOutputFiles(2).getDigest()).trim()).isNotEqualTo("0");
+    } else {
+      assertStatus(r, Code.RESOURCE_EXHAUSTED, "memory limit of 128 MiB");
+    }
   }
 
   @Test
