@@ -114,6 +114,53 @@ final class ReapiClient implements AutoCloseable {
     }
   }
 
+  /**
+   * Writes {@code blob} as {@code compressed-blobs/zstd} (one zstd frame per {@code frame} bytes,
+   * sent in messages of {@code perMessage} compressed bytes); returns the WriteResponse's committed size.
+   */
+  long writeZstd(String instance, byte[] blob, int frame, int perMessage) throws Exception {
+    java.io.ByteArrayOutputStream z = new java.io.ByteArrayOutputStream();
+    for (int pos = 0; pos < blob.length; pos += frame) {
+      z.writeBytes(com.github.luben.zstd.Zstd.compress(java.util.Arrays.copyOfRange(blob, pos, Math.min(blob.length, pos + frame))));
+    }
+    byte[] data = z.toByteArray();
+    Digest d = digest(blob);
+    String name = instance + "/uploads/" + java.util.UUID.randomUUID() + "/compressed-blobs/zstd/" + d.getHash() + "/" + d.getSizeBytes();
+    java.util.concurrent.CompletableFuture<com.google.bytestream.WriteResponse> done = new java.util.concurrent.CompletableFuture<>();
+    io.grpc.stub.StreamObserver<com.google.bytestream.WriteRequest> req = byteStreamAsync.write(new io.grpc.stub.StreamObserver<>() {
+      @Override
+      public void onNext(com.google.bytestream.WriteResponse value) {
+        done.complete(value);
+      }
+
+      @Override
+      public void onError(Throwable t) {
+        done.completeExceptionally(t);
+      }
+
+      @Override
+      public void onCompleted() {}
+    });
+    int pos = 0;
+    do {
+      int n = Math.min(perMessage, data.length - pos);
+      req.onNext(com.google.bytestream.WriteRequest.newBuilder().setResourceName(name).setWriteOffset(pos)
+          .setData(ByteString.copyFrom(data, pos, n)).setFinishWrite(pos + n == data.length).build());
+      pos += n;
+    } while (pos < data.length);
+    req.onCompleted();
+    return done.get(60, TimeUnit.SECONDS).getCommittedSize();
+  }
+
+  /** Reads {@code compressed-blobs/zstd} from {@code offset} (uncompressed) and returns the compressed bytes. */
+  byte[] readZstd(String instance, Digest d, long offset) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    byteStream.read(com.google.bytestream.ReadRequest.newBuilder()
+            .setResourceName(instance + "/compressed-blobs/zstd/" + d.getHash() + "/" + d.getSizeBytes()).setReadOffset(offset).build())
+        .forEachRemaining(r -> out.writeBytes(r.getData().toByteArray()));
+    return out.toByteArray();
+  }
+
   @Override
   public void close() {
     channel.shutdownNow();
