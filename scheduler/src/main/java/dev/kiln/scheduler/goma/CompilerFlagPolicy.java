@@ -24,7 +24,7 @@ public final class CompilerFlagPolicy {
       "-plugin", "-add-plugin", "-gcc-toolchain", "-gcc-install-dir", "-ccc-", "-fuse-ld", "-fuse-linker-plugin", "-ld-path",
       "-cuda-path", "-ptxas-path", "-rocm-path", "-hip-path", "-config-", "-load", "-for-linker");
   /** Flags refused exactly or with {@code =value}. */
-  private static final List<String> REFUSED_EXACT = List.of("-specs", "-prefix", "-config");
+  private static final List<String> REFUSED_EXACT = List.of("-specs", "-prefix", "-config", "-fno-integrated-as", "-no-integrated-as");
   /** Flags whose next argument is handed to another tool, checked like a flag of its own. */
   private static final List<String> PASS_THROUGH = List.of("-Xclang", "-Xpreprocessor", "-mllvm", "-Xlinker");
   private static final List<String> COMMA_PASS_THROUGH = List.of("-Wp,", "-Wl,", "-Wa,");

@@ -19,6 +19,8 @@ class CompilerFlagPolicyTest {
   @ValueSource(strings = {
       "-wrapper|-c a.c -wrapper /bin/sh,-c,touch${IFS}/tmp/x",
       "--wrapper|-c a.c --wrapper /bin/sh",
+      "-fno-integrated-as|-c a.c -fno-integrated-as --sysroot=sr",
+      "-no-integrated-as|-c a.c -no-integrated-as",
       "-B/tmp/evil|-B/tmp/evil -c a.c",
       "-B|-B /tmp/evil -c a.c",
       "--prefix|--prefix=/tmp/evil -c a.c",
@@ -66,7 +68,7 @@ class CompilerFlagPolicyTest {
   @ParameterizedTest
   @ValueSource(strings = {
       "-c a.c -o a.o -O2 -g -Wall -Werror -DX=1 -Iinclude -isystem /usr/include/x",
-      "-c a.c -no-canonical-prefixes -print-prog-name=cc1 -fno-integrated-as",
+      "-c a.c -no-canonical-prefixes -print-prog-name=cc1",
       "-c a.c --sysroot=/sr -target x86_64-linux-gnu -resource-dir=/r -MD -MF a.d",
       "-c a.c -Wa,--noexecstack -Wl,-z,relro -Wl,-Bsymbolic -Xlinker -Bstatic",
       "-c a.c -Xclang -fcolor-diagnostics -fprofile-use=x.prof -flto -fsanitize=address",
