@@ -276,4 +276,18 @@ class GrpcLimitsAttackTest {
     after.send(900 << 10, true);
     assertThat(after.done.get(30, TimeUnit.SECONDS).getCommittedSize()).as("the budget is released by finished writes").isEqualTo(900 << 10);
   }
+
+  @Test
+  void aZstdWriteDecodingPastTheMemoryBudgetIsResourceExhausted() {
+    // 3 MiB of zeros: declared honestly, under the CAS limit, a few hundred bytes compressed,
+    // but its decoded bytes would pass the 1 MiB upload budget
+    byte[] zeros = new byte[3 << 20];
+    byte[] z = com.github.luben.zstd.Zstd.compress(zeros);
+    Writer w = new Writer(new byte[0]);
+    w.requests.onNext(WriteRequest.newBuilder().setResourceName("main/uploads/" + UUID.randomUUID() + "/compressed-blobs/zstd/"
+        + Hashing.sha256Hex(zeros) + "/" + zeros.length).setData(ByteString.copyFrom(z)).setFinishWrite(true).build());
+    w.requests.onCompleted();
+    assertThat(failure(w.done)).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+    assertThat(cas.findMissingBlobs(FindMissingBlobsRequest.newBuilder().addBlobDigests(digest(zeros)).build()).getMissingBlobDigestsCount()).isOne();
+  }
 }
