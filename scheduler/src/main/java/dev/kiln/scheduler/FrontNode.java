@@ -115,7 +115,7 @@ public final class FrontNode implements AutoCloseable {
     AccessGate gate = new AccessGate(auth);
     routes.prefix(GomaEndpoint.PREFIX, new GomaEndpoint(gomaFiles, new GomaCompile(
         new ToolchainCatalog(cluster.registry(), clock, java.time.Duration.ofSeconds(2)), gomaFiles, cluster.cas(), checkedCache, blocking,
-        coordinator, new OperationOutcome(vertx, cluster.reader(), watchers, java.time.Duration.ofSeconds(1)), config.gomaArbitraryToolchains()), gate,
+        coordinator, new OperationOutcome(vertx, cluster.reader(), watchers, config.keepalive()), config.gomaArbitraryToolchains()), gate,
         limits.gomaExecBytes(), limits.gomaFileBytes()));
     HttpCacheHandler httpCache = new HttpCacheHandler(cluster.cas(), checkedCache, cluster.opaqueActionCache(), blocking, config.maxBlobBytes());
     routes.pattern(HttpCacheHandler.PATH, req -> {

@@ -12,8 +12,9 @@ import java.time.Duration;
 
 /**
  * Waits for an operation's result without a client stream (the Goma protocol's one-shot /e):
- * completes on the results event, or when a periodic re-read of the operation record finds it
- * done (a missed event, or an operation that finished before the watch began).
+ * completes on the results event. The operation record is read once when the wait begins (an
+ * operation that finished before the watch) and then only every {@code recheck} (the Execute
+ * keepalive, 30 s by default) as a safety net for a missed event, not as a poll.
  */
 public final class OperationOutcome {
   private final Vertx vertx;

@@ -243,8 +243,10 @@ public final class ByteStreamEndpoint {
         if (ar.failed()) {
           GrpcBindings.fail(call.response(), ar.cause());
         } else {
-          // per REAPI, a compressed upload's committed_size counts the compressed bytes received
-          call.response().end(WriteResponse.newBuilder().setCommittedSize(committed).build());
+          // A finished compressed upload answers the blob's (uncompressed) size: Siso and the
+          // remote-apis-sdks accept only that, and Bazel does since bazel#30000. Bazel 5 to 8
+          // with --remote_cache_compression expect the compressed count (docs/benchmarks.md).
+          call.response().end(WriteResponse.newBuilder().setCommittedSize(name.compressed() ? name.digest().size() : committed).build());
         }
       });
     }
