@@ -91,10 +91,16 @@ static int write_all(int fd, const char *p, size_t n) {
   return 0;
 }
 
+/* The launcher that starts a proxy when none runs: `bin/kiln install-client` bakes its checkout's in. */
+#ifndef KILN_PROXY_START_DEFAULT
+#define KILN_PROXY_START_DEFAULT ""
+#endif
+
 /* Starts the proxy in the background, detached, output to a log; never waits for it. */
 static void autostart(const char *port) {
   const char *start = getenv("KILN_PROXY_START");
-  if (getenv("KILN_NO_AUTOSTART") != NULL || start == NULL || start[0] == '\0') return;
+  if (start == NULL || start[0] == '\0') start = KILN_PROXY_START_DEFAULT;
+  if (getenv("KILN_NO_AUTOSTART") != NULL || start[0] == '\0') return;
   pid_t pid = fork();
   if (pid != 0) return;
   setsid();
@@ -102,7 +108,7 @@ static void autostart(const char *port) {
   const char *tmp = getenv("TMPDIR");
   char log[4096];
   snprintf(log, sizeof log, "%s/kiln-proxy-%s.log", tmp != NULL ? tmp : "/tmp", port);
-  int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
   int null = open("/dev/null", O_RDONLY);
   if (fd >= 0) { dup2(fd, 1); dup2(fd, 2); }
   if (null >= 0) dup2(null, 0);
