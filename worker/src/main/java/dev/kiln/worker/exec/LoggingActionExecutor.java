@@ -5,7 +5,10 @@ import dev.kiln.proto.events.QueuedAction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** One log line per action: digest, outcome and time, never command lines or contents. */
+/**
+ * One INFO line per action, as key=value pairs an operator can grep or parse: worker, operation,
+ * action digest, exit code, status code, time; never command lines or contents.
+ */
 public final class LoggingActionExecutor implements ActionExecutor {
   private static final Logger LOG = LoggerFactory.getLogger(LoggingActionExecutor.class);
   private final ActionExecutor delegate;
@@ -21,11 +24,13 @@ public final class LoggingActionExecutor implements ActionExecutor {
     long start = System.nanoTime();
     try {
       ExecuteResponse r = delegate.execute(action);
-      LOG.debug("{} ran {} exit={} status={} in {} ms", workerId, action.getActionDigest().getHash(),
-          r.getResult().getExitCode(), r.getStatus().getCode(), (System.nanoTime() - start) / 1_000_000);
+      LOG.info("action worker={} operation={} digest={} exit={} status={} ms={}{}", workerId, action.getOperationName(),
+          action.getActionDigest().getHash(), r.getResult().getExitCode(), r.getStatus().getCode(), (System.nanoTime() - start) / 1_000_000,
+          r.getStatus().getCode() == 0 ? "" : " reason=\"" + r.getStatus().getMessage().replace('"', '\'') + "\"");
       return r;
     } catch (RuntimeException e) {
-      LOG.info("{} failed {} after {} ms: {}", workerId, action.getActionDigest().getHash(), (System.nanoTime() - start) / 1_000_000, e.getMessage());
+      LOG.info("action worker={} operation={} digest={} failed ms={} reason=\"{}\"", workerId, action.getOperationName(),
+          action.getActionDigest().getHash(), (System.nanoTime() - start) / 1_000_000, String.valueOf(e.getMessage()).replace('"', '\''));
       throw e;
     }
   }
