@@ -12,12 +12,15 @@ import java.util.Map;
  * one line naming the cause and the fix, instead of failing every action later.
  */
 public final class SandboxProbe {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SandboxProbe.class);
+
   private SandboxProbe() {}
 
   /** A runner whose sandbox was just seen working in {@code scratch}; IllegalStateException with the fix otherwise. */
   public static BubblewrapRunner check(Path scratch, SandboxLimits limits) {
     SandboxTools tools = SandboxTools.find();
-    BubblewrapRunner runner = new BubblewrapRunner(tools, limits, Cgroups.detect(Path.of("/sys/fs/cgroup"), limits));
+    Cgroups cgroups = Cgroups.detect(Path.of("/sys/fs/cgroup"), limits);
+    BubblewrapRunner runner = new BubblewrapRunner(tools, limits, cgroups);
     try {
       Path dir = Files.createTempDirectory(runner.scratchDir(scratch), "probe");
       Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
@@ -33,6 +36,8 @@ public final class SandboxProbe {
       if (!ok) {
         throw new IllegalStateException(explain(err, r.exitCode()));
       }
+      LOG.info("sandbox: bubblewrap, actions run as {}; limits: {}", tools.dropsPrivileges()
+          ? "uid " + limits.sandboxUid() + " without capabilities" : "this worker's own uid", cgroups.describe());
     } catch (IOException e) {
       throw new IllegalStateException("Failed to probe the sandbox in " + scratch + ": " + e, e);
     }
