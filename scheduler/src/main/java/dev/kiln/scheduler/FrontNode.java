@@ -31,10 +31,18 @@ import dev.kiln.scheduler.http.LivenessHandler;
 import dev.kiln.scheduler.http.ReadinessHandler;
 import dev.kiln.scheduler.http.HttpCacheHandler;
 import dev.kiln.scheduler.http.HttpRoutes;
+import dev.kiln.scheduler.metrics.JvmMetrics;
+import dev.kiln.scheduler.metrics.MeteredActionCache;
+import dev.kiln.scheduler.metrics.MetricsHandler;
+import dev.kiln.scheduler.metrics.RequestMetrics;
+import dev.kiln.scheduler.metrics.WorkerGauges;
 import dev.kiln.state.ExecutionDeduplicator;
 import dev.kiln.state.ExecutionStateReader;
 import dev.kiln.state.ExecutionStateWriter;
 import dev.kiln.state.WorkerRegistry;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.Http2Settings;
@@ -51,6 +59,8 @@ import org.slf4j.LoggerFactory;
  * The front node's composition root: one Vert.x HTTP server on one port serving REAPI gRPC (h2c)
  * and plain HTTP (health, the Bazel HTTP cache, the Goma file service), every endpoint wired to the shared CAS, action cache, execution state and queue.
  * The server applies the connection limits of {@link FrontDoorLimits} (idle timeout, connections per client address).
+ * {@code GET /metrics} serves its meter registry in Prometheus text: JVM binders, requests by protocol and status,
+ * action-cache lookups by protocol (one {@link MeteredActionCache} per protocol), worker and slot gauges.
  */
 public final class FrontNode implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(FrontNode.class);
@@ -73,16 +83,31 @@ public final class FrontNode implements AutoCloseable {
   private final Clock clock;
   private final OperationWatchers watchers = new OperationWatchers();
   private final HttpRoutes routes = new HttpRoutes();
+  private final PrometheusMeterRegistry metrics;
   private HttpServer server;
+  private JvmMetrics jvmMetrics;
 
   private final Authenticator auth;
 
+  /** A front node with a meter registry of its own. */
   public FrontNode(Vertx vertx, FrontNodeConfig config, Cluster cluster, Authenticator auth, Clock clock) {
+    this(vertx, config, cluster, auth, clock, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+  }
+
+  /** A front node recording into {@code metrics}, which {@code GET /metrics} serves. */
+  public FrontNode(Vertx vertx, FrontNodeConfig config, Cluster cluster, Authenticator auth, Clock clock,
+      PrometheusMeterRegistry metrics) {
     this.vertx = vertx;
     this.config = config;
     this.cluster = cluster;
     this.auth = auth;
     this.clock = clock;
+    this.metrics = metrics;
+  }
+
+  /** The registry {@code GET /metrics} serves. */
+  public PrometheusMeterRegistry metrics() {
+    return metrics;
   }
 
   /** Extra plain-HTTP routes (Goma, HTTP cache) registered before {@link #start()}. */
@@ -93,31 +118,44 @@ public final class FrontNode implements AutoCloseable {
   public Future<Integer> start() {
     Blocking blocking = new Blocking(vertx);
     ActionCache checkedCache = new CompletenessCheckingActionCache(cluster.actionCache(), cluster.cas());
+    jvmMetrics = new JvmMetrics(metrics);
+    RequestMetrics requests = new RequestMetrics(metrics);
+    Gauge.builder("kiln.operations.watched", watchers, OperationWatchers::size)
+        .description("Execute/WaitExecution streams and Goma calls waiting on an operation on this node").strongReference(true).register(metrics);
+    // One metered view of the checked cache per protocol: each lookup is counted once, under the protocol that asked.
+    ActionCache reapiCache = new MeteredActionCache(checkedCache, metrics, "reapi");
+    ActionCache gomaCache = new MeteredActionCache(checkedCache, metrics, "goma");
+    ActionCache httpCacheAc = new MeteredActionCache(checkedCache, metrics, "http_cache");
     FrontDoorLimits limits = config.limits();
     GrpcServer grpc = GrpcServer.server(vertx, new GrpcServerOptions().setMaxMessageSize(config.maxMessageBytes()));
     GrpcBindings bindings = new GrpcBindings(grpc, config.maxMessageBytes());
     new CapabilitiesEndpoint(config.maxBatchBytes(), config.maxBlobBytes()).bind(bindings);
     new CasEndpoint(cluster.cas(), blocking, config.maxBatchBytes(), limits.maxFindMissingDigests(), limits.maxBatchBlobs(),
         limits.maxTreePageSize()).bind(bindings);
-    new ActionCacheEndpoint(checkedCache).bind(bindings);
+    new ActionCacheEndpoint(reapiCache).bind(bindings);
     new ByteStreamEndpoint(cluster.cas(), blocking, config.maxBlobBytes(), limits.uploadBudgetBytes(), clock).bind(bindings);
-    ExecutionCoordinator coordinator = new ExecutionCoordinator(cluster.cas(), checkedCache, cluster.dedup(), cluster.reader(),
-        cluster.writer(), cluster.queue(), cluster.registry(), clock,
-        new ExecutionCoordinator.Settings(config.nodeId(), config.defaultTimeout(), config.maxTimeout()));
+    ExecutionCoordinator.Settings admission = new ExecutionCoordinator.Settings(config.nodeId(), config.defaultTimeout(), config.maxTimeout());
+    ExecutionCoordinator coordinator = new ExecutionCoordinator(cluster.cas(), reapiCache, cluster.dedup(), cluster.reader(),
+        cluster.writer(), cluster.queue(), cluster.registry(), clock, admission);
+    // Goma looks the action up itself (counted as goma) before admitting it: its coordinator's second look is not counted.
+    ExecutionCoordinator gomaCoordinator = new ExecutionCoordinator(cluster.cas(), checkedCache, cluster.dedup(), cluster.reader(),
+        cluster.writer(), cluster.queue(), cluster.registry(), clock, admission);
     new ExecutionEndpoint(vertx, coordinator, cluster.reader(), watchers, config.keepalive()).bind(bindings);
     routes.exact("/healthz", new HealthHandler(cluster.registry()));
     Readiness readiness = new CachedReadiness(new FarmReadiness(cluster.broker(), cluster.registry(), java.time.Duration.ofSeconds(4)),
         java.time.Duration.ofSeconds(1));
     routes.exact("/livez", new LivenessHandler());
     routes.exact("/readyz", new ReadinessHandler(readiness));
+    routes.exact("/metrics", new MetricsHandler(metrics, new WorkerGauges(cluster.registry(), metrics, clock, java.time.Duration.ofSeconds(2)),
+        blocking));
     new HealthEndpoint(vertx, readiness, java.time.Duration.ofSeconds(2)).bind(bindings);
     GomaFileService gomaFiles = new GomaFileService(cluster.gomaFiles());
     AccessGate gate = new AccessGate(auth);
     routes.prefix(GomaEndpoint.PREFIX, new GomaEndpoint(gomaFiles, new GomaCompile(
-        new ToolchainCatalog(cluster.registry(), clock, java.time.Duration.ofSeconds(2)), gomaFiles, cluster.cas(), checkedCache, blocking,
-        coordinator, new OperationOutcome(vertx, cluster.reader(), watchers, config.keepalive()), config.gomaArbitraryToolchains()), gate,
+        new ToolchainCatalog(cluster.registry(), clock, java.time.Duration.ofSeconds(2)), gomaFiles, cluster.cas(), gomaCache, blocking,
+        gomaCoordinator, new OperationOutcome(vertx, cluster.reader(), watchers, config.keepalive()), config.gomaArbitraryToolchains()), gate,
         limits.gomaExecBytes(), limits.gomaFileBytes()));
-    HttpCacheHandler httpCache = new HttpCacheHandler(cluster.cas(), checkedCache, cluster.opaqueActionCache(), blocking, config.maxBlobBytes());
+    HttpCacheHandler httpCache = new HttpCacheHandler(cluster.cas(), httpCacheAc, cluster.opaqueActionCache(), blocking, config.maxBlobBytes());
     routes.pattern(HttpCacheHandler.PATH, req -> {
       if (gate.admitHttpCache(req)) {
         httpCache.handle(req);
@@ -132,6 +170,7 @@ public final class FrontNode implements AutoCloseable {
         .setHttp2ConnectionWindowSize(16 << 20)
         .setIdleTimeout((int) limits.idleTimeout().toMillis()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
     server = vertx.createHttpServer(options).connectionHandler(new ConnectionLimiter(limits.maxConnectionsPerAddress())).requestHandler(req -> {
+      requests.observe(req);
       String type = req.getHeader("content-type");
       if (type != null && type.startsWith("application/grpc")) {
         if (gate.admitGrpc(req)) {
@@ -150,7 +189,12 @@ public final class FrontNode implements AutoCloseable {
   /** Stops accepting requests, then stops reading results. */
   public Future<Void> stop() {
     Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
-    return closed.onComplete(v -> cluster.results().close());
+    return closed.onComplete(v -> {
+      cluster.results().close();
+      if (jvmMetrics != null) {
+        jvmMetrics.close();
+      }
+    });
   }
 
   @Override
