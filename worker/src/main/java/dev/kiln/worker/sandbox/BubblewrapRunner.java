@@ -19,7 +19,8 @@ import java.util.stream.Collectors;
  * only writable host path, mounted at the same place on every worker (/kiln/execroot, or the
  * action's input root path when it names one). Memory and processes are bounded by a cgroup per
  * action ({@link Cgroups}), or by rlimits where the host offers no cgroups; file size by
- * RLIMIT_FSIZE; the exec root's disk use by {@link DiskWatch}. See docs/security.md.
+ * RLIMIT_FSIZE; the exec root's disk use by {@link DiskWatch}. See docs/security.md. The sandbox's
+ * first process is /bin/sh (dash on Debian) for the cgroup entry and the rlimits.
  */
 public final class BubblewrapRunner implements SandboxRunner {
   /** Where every action's exec root appears inside the sandbox. */
@@ -67,24 +68,25 @@ public final class BubblewrapRunner implements SandboxRunner {
   }
 
   /**
-   * The whole command line: enter the cgroup (as root, before anything else), apply rlimits, drop
-   * to the sandbox user, then bubblewrap.
+   * The whole command line: one shell enters the cgroup (as root, before anything else), sets the
+   * rlimits (dash's ulimit: -f in 512-byte blocks, -v in KiB, -p processes) and forgets its
+   * directory, then execs setpriv (to the sandbox user) and bubblewrap; no extra program per step.
    */
   List<String> command(RunRequest request, List<Path> procsFiles) {
-    List<String> cmd = new ArrayList<>();
-    if (!procsFiles.isEmpty()) {
-      String enter = procsFiles.stream().map(p -> "echo $$ > '" + p + "'").collect(Collectors.joining(" && "));
-      // unset PWD: the shell would pass the worker's directory on to the sandbox's init.
-      cmd.addAll(List.of("/bin/sh", "-c", enter + " && unset PWD && exec \"$@\"", "kiln-sandbox"));
+    StringBuilder sh = new StringBuilder();
+    for (Path p : procsFiles) {
+      sh.append("echo $$ > '").append(p).append("' && ");
     }
-    cmd.addAll(List.of(tools.prlimit(), "--core=0", "--fsize=" + limits.maxOutputBytes()));
+    sh.append("ulimit -c 0 && ulimit -f ").append(Math.max(1, limits.maxOutputBytes() / 512));
     if (procsFiles.isEmpty()) {
-      cmd.add("--as=" + limits.memoryBytes());
+      sh.append(" && ulimit -v ").append(Math.max(1, limits.memoryBytes() / 1024));
       if (tools.dropsPrivileges()) {
-        cmd.add("--nproc=" + limits.maxProcesses());
+        sh.append(" && ulimit -p ").append(limits.maxProcesses());
       }
     }
-    cmd.add("--");
+    // unset PWD: the shell would pass the worker's directory on to the sandbox's init.
+    sh.append(" && unset PWD && exec \"$@\"");
+    List<String> cmd = new ArrayList<>(List.of("/bin/sh", "-c", sh.toString(), "kiln-sandbox"));
     if (tools.dropsPrivileges()) {
       cmd.addAll(List.of(tools.setpriv(), "--reuid=" + limits.sandboxUid(), "--regid=" + limits.sandboxGid(), "--clear-groups",
           "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--"));

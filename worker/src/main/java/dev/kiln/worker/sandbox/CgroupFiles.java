@@ -50,7 +50,7 @@ final class CgroupFiles {
 
   /** Kills and waits (up to ~2 s) until the group is empty, then removes it. */
   static void drainAndRemove(List<Path> dirs) {
-    for (int i = 0; i < 100; i++) {
+    for (int i = 0; i < 1000; i++) {
       boolean any = false;
       for (Path d : dirs) {
         any |= killListed(d.resolve("cgroup.procs"));
@@ -59,7 +59,7 @@ final class CgroupFiles {
         break;
       }
       try {
-        Thread.sleep(20);
+        Thread.sleep(2);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         break;

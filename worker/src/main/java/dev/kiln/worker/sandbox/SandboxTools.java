@@ -6,16 +6,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The host programs the sandbox is built from, found on PATH: bubblewrap, and util-linux's
- * prlimit and setpriv; and whether this worker runs as root, in which case every action is
- * started as the unprivileged sandbox user.
+ * The host programs the sandbox is built from, found on PATH: bubblewrap and util-linux's setpriv;
+ * and whether this worker runs as root, in which case every action is started as the
+ * unprivileged sandbox user.
  */
-public record SandboxTools(String bwrap, String prlimit, String setpriv, boolean dropsPrivileges) {
+public record SandboxTools(String bwrap, String setpriv, boolean dropsPrivileges) {
 
   /** Finds the tools; a missing one is one line naming the package to install. */
   public static SandboxTools find() {
-    return new SandboxTools(require("bwrap", "bubblewrap"), require("prlimit", "util-linux"), require("setpriv", "util-linux"),
-        effectiveUid() == 0);
+    return new SandboxTools(require("bwrap", "bubblewrap"), require("setpriv", "util-linux"), effectiveUid() == 0);
   }
 
   private static String require(String name, String pkg) {

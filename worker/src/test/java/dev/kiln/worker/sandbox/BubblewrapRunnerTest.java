@@ -78,4 +78,18 @@ class BubblewrapRunnerTest {
     assertThat(r.timedOut()).isTrue();
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
   }
+
+  @Test
+  void withoutCgroupsRlimitsStillBoundMemoryAndFileSize() throws Exception {
+    SandboxLimits small = new SandboxLimits(256L << 20, 64, 1L << 20, 64L << 20, 1000, 61000, 61000);
+    BubblewrapRunner fallback = new BubblewrapRunner(SandboxTools.find(), small, Cgroups.detect(tmp.resolve("no-cgroups"), small));
+    Path root = root();
+    RunResult r = fallback.run(new RunRequest(root, "", List.of("/bin/sh", "-c",
+        "python3 -c 'x = bytearray(1 << 30)' 2> mem.txt; echo $? > mem.rc; (head -c 2000000 /dev/zero > big) 2>/dev/null; echo $? > big.rc"),
+        Map.of("PATH", "/usr/bin:/bin"), Duration.ofSeconds(30), tmp.resolve("out"), tmp.resolve("err")));
+    assertThat(r.exitCode()).isZero();
+    assertThat(Files.readString(root.resolve("mem.txt"))).contains("MemoryError");
+    assertThat(Files.readString(root.resolve("big.rc")).trim()).isNotEqualTo("0");
+    assertThat(Files.size(root.resolve("big"))).isLessThanOrEqualTo(1L << 20);
+  }
 }
