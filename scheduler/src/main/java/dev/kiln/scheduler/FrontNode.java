@@ -33,6 +33,7 @@ import dev.kiln.scheduler.http.HttpCacheHandler;
 import dev.kiln.scheduler.http.HttpRoutes;
 import dev.kiln.scheduler.metrics.JvmMetrics;
 import dev.kiln.scheduler.metrics.MeteredActionCache;
+import dev.kiln.scheduler.metrics.MeteredOpaqueActionCache;
 import dev.kiln.scheduler.metrics.MetricsHandler;
 import dev.kiln.scheduler.metrics.RequestMetrics;
 import dev.kiln.scheduler.metrics.WorkerGauges;
@@ -155,7 +156,8 @@ public final class FrontNode implements AutoCloseable {
         new ToolchainCatalog(cluster.registry(), clock, java.time.Duration.ofSeconds(2)), gomaFiles, cluster.cas(), gomaCache, blocking,
         gomaCoordinator, new OperationOutcome(vertx, cluster.reader(), watchers, config.keepalive()), config.gomaArbitraryToolchains()), gate,
         limits.gomaExecBytes(), limits.gomaFileBytes()));
-    HttpCacheHandler httpCache = new HttpCacheHandler(cluster.cas(), httpCacheAc, cluster.opaqueActionCache(), blocking, config.maxBlobBytes());
+    HttpCacheHandler httpCache = new HttpCacheHandler(cluster.cas(), httpCacheAc,
+        new MeteredOpaqueActionCache(cluster.opaqueActionCache(), metrics, "http_cache"), blocking, config.maxBlobBytes());
     routes.pattern(HttpCacheHandler.PATH, req -> {
       if (gate.admitHttpCache(req)) {
         httpCache.handle(req);

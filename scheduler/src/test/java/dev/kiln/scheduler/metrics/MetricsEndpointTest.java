@@ -141,6 +141,20 @@ class MetricsEndpointTest {
   }
 
   @Test
+  void aCcacheEntryHitIsCountedOnceAsAnHttpCacheHit() throws Exception {
+    String before = scrape();
+    String hash = Hashing.sha256Hex(UUID.randomUUID().toString().getBytes());
+    HttpResponse<String> put = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + front.port + "/ac/" + hash))
+        .PUT(HttpRequest.BodyPublishers.ofString("ccache's own bytes")).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(put.statusCode()).isEqualTo(200);
+    assertThat(get("/ac/" + hash).statusCode()).isEqualTo(200);
+
+    String after = awaitValue(requests("http_cache", "200"), value(before, requests("http_cache", "200")) + 2);
+    assertThat(value(after, lookups("http_cache", "hit")) - value(before, lookups("http_cache", "hit"))).isEqualTo(1);
+    assertThat(value(after, lookups("http_cache", "miss")) - value(before, lookups("http_cache", "miss"))).isZero();
+  }
+
+  @Test
   void workerGaugesFollowHeartbeats() throws Exception {
     front.state.heartbeat(WorkerHeartbeat.newBuilder().setWorkerId("metrics-w1").setSlots(3).setBusy(1).build()).toCompletableFuture().join();
     String text = awaitValue("kiln_workers", 1);
