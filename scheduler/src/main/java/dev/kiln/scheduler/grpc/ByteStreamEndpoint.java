@@ -173,7 +173,8 @@ public final class ByteStreamEndpoint {
 
     private void fail(Throwable e) {
       failed = true;
-      if (resource != null) {
+      // Only a partial this call created or resumed is dropped, never another call's.
+      if (partial != null) {
         uploads.done(resource);
       }
       GrpcBindings.fail(call.response(), e);
