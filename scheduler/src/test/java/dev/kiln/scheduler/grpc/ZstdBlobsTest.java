@@ -240,7 +240,12 @@ class ZstdBlobsTest {
     Writer first = new Writer(name, z).send(z.length / 2, 5000, false);
     long committed = -1;
     for (int i = 0; i < 1000 && committed != first.offset; i++) {
-      committed = byteStreamBlocking.queryWriteStatus(QueryWriteStatusRequest.newBuilder().setResourceName(name).build()).getCommittedSize();
+      try {
+        committed = byteStreamBlocking.queryWriteStatus(QueryWriteStatusRequest.newBuilder().setResourceName(name).build()).getCommittedSize();
+      } catch (io.grpc.StatusRuntimeException e) {
+        // NOT_FOUND until the first message has reached the server
+        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
+      }
       Thread.sleep(10);
     }
     assertThat(committed).as("compressed bytes committed").isEqualTo(first.offset);
