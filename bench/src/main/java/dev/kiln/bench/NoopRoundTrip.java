@@ -15,6 +15,7 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.Timestamp;
 import dev.kiln.common.Hashing;
 import dev.kiln.launcher.EmbeddedFarm;
+import dev.kiln.worker.sandbox.SandboxDirs;
 import dev.kiln.worker.sandbox.SandboxLimits;
 import dev.kiln.worker.sandbox.SandboxProbe;
 import dev.kiln.worker.sandbox.RunRequest;
@@ -179,8 +180,7 @@ public final class NoopRoundTrip {
     int k = 0;
     for (SandboxRunner runner : List.of(bwrap, bare)) {
       Stats s = new Stats();
-      Path root = Files.createTempDirectory(dir, "root");
-      Files.setPosixFilePermissions(root, java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
+      Path root = SandboxDirs.newScratch(dir, "root");
       for (int i = 0; i < n + 5; i++) {
         RunRequest req = new RunRequest(root, "", List.of("/bin/true"), Map.of(), Duration.ofSeconds(10), dir.resolve("o"), dir.resolve("e"));
         long t0 = System.nanoTime();

@@ -17,6 +17,9 @@ import java.util.concurrent.CompletionStage;
  * blob is always present, as the REAPI spec asks (Bazel never uploads it).
  */
 public final class VerifyingBlobStore implements BlobStore {
+  /** The largest blob the farm's CAS accepts unless configured otherwise; front nodes and workers share it. */
+  public static final long DEFAULT_MAX_BLOB_BYTES = 256L << 20;
+
   private final BlobStore delegate;
   private final long maxBlobBytes;
 

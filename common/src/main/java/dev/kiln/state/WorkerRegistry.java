@@ -11,4 +11,9 @@ public interface WorkerRegistry {
   CompletionStage<List<WorkerHeartbeat>> live();
 
   CompletionStage<Void> remove(String workerId);
+
+  /** Slots whose thread is alive, over {@code workers} (a heartbeat's {@code slots} counts only those). */
+  static long aliveSlots(List<WorkerHeartbeat> workers) {
+    return workers.stream().mapToLong(w -> Math.max(0, w.getSlots())).sum();
+  }
 }

@@ -22,7 +22,7 @@ public record FrontNodeConfig(
     FrontDoorLimits limits) {
 
   /** The largest blob the CAS accepts, unless configured otherwise. */
-  public static final long DEFAULT_MAX_BLOB_BYTES = 256L << 20;
+  public static final long DEFAULT_MAX_BLOB_BYTES = dev.kiln.cas.VerifyingBlobStore.DEFAULT_MAX_BLOB_BYTES;
 
   public static FrontNodeConfig defaults(String nodeId, String host, int port) {
     return new FrontNodeConfig(nodeId, host, port, 4L << 20, 32L << 20, DEFAULT_MAX_BLOB_BYTES, Duration.ofSeconds(30),

@@ -1,5 +1,6 @@
 package dev.kiln.worker;
 
+import dev.kiln.cas.VerifyingBlobStore;
 import dev.kiln.worker.sandbox.SandboxLimits;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,12 +24,10 @@ public record WorkerConfig(
     long maxBlobBytes) {
 
   public static final String DEFAULT_POOL = "default";
-  /** The largest blob the farm's CAS accepts by default (front nodes use the same). */
-  public static final long DEFAULT_MAX_BLOB_BYTES = 256L << 20;
 
   public static WorkerConfig defaults(String workerId, int slots, Path workDir) {
     return new WorkerConfig(workerId, slots, workDir, Duration.ofMinutes(15), Duration.ofHours(1),
-        Duration.ofSeconds(30), Duration.ofSeconds(2), false, SandboxLimits.defaults(), DEFAULT_POOL, DEFAULT_MAX_BLOB_BYTES);
+        Duration.ofSeconds(30), Duration.ofSeconds(2), false, SandboxLimits.defaults(), DEFAULT_POOL, VerifyingBlobStore.DEFAULT_MAX_BLOB_BYTES);
   }
 
   /** A worker that runs no commands (scheduler benchmarks): see SimulatedActionExecutor. */

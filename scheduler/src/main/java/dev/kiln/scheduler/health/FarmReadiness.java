@@ -54,7 +54,7 @@ public final class FarmReadiness implements Readiness {
   }
 
   static List<String> workerProblems(List<WorkerHeartbeat> workers) {
-    long slots = workers.stream().mapToLong(w -> Math.max(0, w.getSlots())).sum();
+    long slots = WorkerRegistry.aliveSlots(workers);
     return slots > 0 ? List.of() : List.of("no worker with an alive slot (" + workers.size() + " worker(s) registered)");
   }
 

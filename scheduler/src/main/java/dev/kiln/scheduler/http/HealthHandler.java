@@ -29,7 +29,7 @@ public final class HealthHandler implements Handler<HttpServerRequest> {
         return;
       }
       int workers = ar.result().size();
-      long slots = ar.result().stream().mapToLong(w -> Math.max(0, w.getSlots())).sum();
+      long slots = WorkerRegistry.aliveSlots(ar.result());
       String counts = workers + " worker(s), " + slots + " alive slot(s)\n";
       if (slots > 0) {
         resp.setStatusCode(200).end("ok: " + counts);

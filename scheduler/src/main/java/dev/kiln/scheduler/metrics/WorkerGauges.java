@@ -66,7 +66,7 @@ public final class WorkerGauges {
 
   private void set(List<WorkerHeartbeat> live) {
     count.set(live.size());
-    alive.set(live.stream().mapToLong(w -> Math.max(0, w.getSlots())).sum());
+    alive.set(WorkerRegistry.aliveSlots(live));
     busy.set(live.stream().mapToLong(w -> Math.max(0, w.getBusy())).sum());
   }
 }

@@ -20,11 +20,10 @@ import dev.kiln.tree.TreeLimits;
 import dev.kiln.worker.WorkerConfig;
 import dev.kiln.worker.sandbox.RunRequest;
 import dev.kiln.worker.sandbox.RunResult;
+import dev.kiln.worker.sandbox.SandboxDirs;
 import dev.kiln.worker.sandbox.SandboxRunner;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -80,7 +79,7 @@ public final class LocalActionExecutor implements ActionExecutor {
       return ExecuteResponse.newBuilder().setResult(ActionResult.newBuilder().setExitCode(-1).setExecutionMetadata(meta))
           .setStatus(e.toStatus()).setMessage(e.getMessage()).build();
     } finally {
-      deleteRecursively(scratch);
+      SandboxDirs.remove(scratch);
     }
   }
 
@@ -147,11 +146,7 @@ public final class LocalActionExecutor implements ActionExecutor {
 
   private Path createScratch() {
     try {
-      Files.createDirectories(workRoot);
-      Path scratch = Files.createTempDirectory(workRoot, "action-");
-      // The sandbox user must pass through it to its exec root, and see nothing else in it.
-      Files.setPosixFilePermissions(scratch, PosixFilePermissions.fromString("rwx--x--x"));
-      return scratch;
+      return SandboxDirs.newScratch(workRoot, "action-");
     } catch (IOException e) {
       throw FarmException.internal("Failed to create an exec root under %s: %s", workRoot, e);
     }
@@ -163,23 +158,5 @@ public final class LocalActionExecutor implements ActionExecutor {
 
   static Timestamp timestamp(Instant i) {
     return Timestamp.newBuilder().setSeconds(i.getEpochSecond()).setNanos(i.getNano()).build();
-  }
-
-  /**
-   * Deletes a scratch directory with rm, which walks by file descriptor: an action may leave a tree
-   * nested past PATH_MAX that Java's path-based walk cannot remove. rm does not follow links.
-   */
-  static void deleteRecursively(Path dir) {
-    try {
-      Process p = new ProcessBuilder("rm", "-rf", "--one-file-system", "--", dir.toString())
-          .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-      if (!p.waitFor(10, java.util.concurrent.TimeUnit.MINUTES)) {
-        p.destroyForcibly();
-      }
-    } catch (IOException e) {
-      // best effort: a leftover scratch directory is only disk space
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 }

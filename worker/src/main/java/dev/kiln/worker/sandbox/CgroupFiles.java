@@ -36,6 +36,17 @@ final class CgroupFiles {
     return 0;
   }
 
+  /** The limit a group's event counters show was hit, in words for the client; memory first. */
+  static java.util.Optional<String> limitHit(long oomKills, long pidsMaxEvents, SandboxLimits limits) {
+    if (oomKills > 0) {
+      return java.util.Optional.of("its memory limit of " + (limits.memoryBytes() >> 20) + " MiB");
+    }
+    if (pidsMaxEvents > 0) {
+      return java.util.Optional.of("its limit of " + limits.maxProcesses() + " processes");
+    }
+    return java.util.Optional.empty();
+  }
+
   /** Sends SIGKILL to every pid listed in {@code procs}; true if there was one. */
   static boolean killListed(Path procs) {
     boolean any = false;

@@ -38,13 +38,8 @@ final class CgroupV1 implements ActionCgroup {
 
   @Override
   public Optional<String> limitHit() {
-    if (CgroupFiles.keyed(memory.resolve("memory.oom_control"), "oom_kill") > 0) {
-      return Optional.of("its memory limit of " + (limits.memoryBytes() >> 20) + " MiB");
-    }
-    if (CgroupFiles.keyed(pids.resolve("pids.events"), "max") > 0) {
-      return Optional.of("its limit of " + limits.maxProcesses() + " processes");
-    }
-    return Optional.empty();
+    return CgroupFiles.limitHit(CgroupFiles.keyed(memory.resolve("memory.oom_control"), "oom_kill"),
+        CgroupFiles.keyed(pids.resolve("pids.events"), "max"), limits);
   }
 
   @Override

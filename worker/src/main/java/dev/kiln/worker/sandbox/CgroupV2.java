@@ -34,13 +34,8 @@ final class CgroupV2 implements ActionCgroup {
 
   @Override
   public Optional<String> limitHit() {
-    if (CgroupFiles.keyed(dir.resolve("memory.events"), "oom_kill") > 0) {
-      return Optional.of("its memory limit of " + (limits.memoryBytes() >> 20) + " MiB");
-    }
-    if (CgroupFiles.keyed(dir.resolve("pids.events"), "max") > 0) {
-      return Optional.of("its limit of " + limits.maxProcesses() + " processes");
-    }
-    return Optional.empty();
+    return CgroupFiles.limitHit(CgroupFiles.keyed(dir.resolve("memory.events"), "oom_kill"),
+        CgroupFiles.keyed(dir.resolve("pids.events"), "max"), limits);
   }
 
   @Override

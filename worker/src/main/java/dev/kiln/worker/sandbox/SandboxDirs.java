@@ -16,9 +16,10 @@ import org.slf4j.LoggerFactory;
  * permission for others. A data directory under a private home (mode 0700, e.g. /root) does not
  * allow that; exec roots then go to /var/tmp/kiln-exec/ instead, and the worker says so.
  */
-final class SandboxDirs {
+public final class SandboxDirs {
   private static final Logger LOG = LoggerFactory.getLogger(SandboxDirs.class);
   static final Path FALLBACK = Path.of("/var/tmp/kiln-exec");
+  private static final Set<PosixFilePermission> PASS_THROUGH = PosixFilePermissions.fromString("rwx--x--x");
 
   private SandboxDirs() {}
 
@@ -60,11 +61,39 @@ final class SandboxDirs {
     return true;
   }
 
+  /**
+   * A new scratch directory below {@code parent} (mode 0711: the sandbox user may pass through it
+   * to its exec root and see nothing else in it).
+   */
+  public static Path newScratch(Path parent, String prefix) throws IOException {
+    Files.createDirectories(parent);
+    Path dir = Files.createTempDirectory(parent, prefix);
+    Files.setPosixFilePermissions(dir, PASS_THROUGH);
+    return dir;
+  }
+
+  /**
+   * Removes a scratch directory with rm, which walks by file descriptor: an action may leave a tree
+   * nested past PATH_MAX that Java's path-based walk cannot remove. rm does not follow links.
+   */
+  public static void remove(Path dir) {
+    try {
+      Process p = new ProcessBuilder("rm", "-rf", "--one-file-system", "--", dir.toString())
+          .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      if (!p.waitFor(10, java.util.concurrent.TimeUnit.MINUTES)) {
+        p.destroyForcibly();
+      }
+    } catch (IOException e) {
+      // best effort: a leftover scratch directory is only disk space
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   private static Path ensure(Path dir) {
     try {
       Files.createDirectories(dir);
-      Set<PosixFilePermission> perms = PosixFilePermissions.fromString("rwx--x--x");
-      Files.setPosixFilePermissions(dir, perms);
+      Files.setPosixFilePermissions(dir, PASS_THROUGH);
       return dir;
     } catch (IOException e) {
       throw new UncheckedIOException("Failed to prepare the exec root directory " + dir, e);

@@ -22,17 +22,14 @@ public final class SandboxProbe {
     Cgroups cgroups = Cgroups.detect(Path.of("/sys/fs/cgroup"), limits);
     BubblewrapRunner runner = new BubblewrapRunner(tools, limits, cgroups);
     try {
-      Path dir = Files.createTempDirectory(runner.scratchDir(scratch), "probe");
-      Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
+      Path dir = SandboxDirs.newScratch(runner.scratchDir(scratch), "probe");
       Path root = Files.createDirectories(dir.resolve("root"));
       RunRequest req = new RunRequest(root, "", List.of("/bin/sh", "-c", "echo ok > probe.txt"), Map.of("PATH", "/usr/bin:/bin"),
           Duration.ofSeconds(30), dir.resolve("probe.out"), dir.resolve("probe.err"));
       RunResult r = runner.run(req);
       boolean ok = r.exitCode() == 0 && Files.exists(root.resolve("probe.txt"));
       String err = Files.readString(req.stderr()).trim();
-      try (var walk = Files.walk(dir)) {
-        walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
+      SandboxDirs.remove(dir);
       if (!ok) {
         throw new IllegalStateException(explain(err, r.exitCode()));
       }
