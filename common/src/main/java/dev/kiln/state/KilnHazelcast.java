@@ -5,6 +5,8 @@ import com.hazelcast.client.config.ClientConfig;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import dev.kiln.brokerconfig.HazelcastShape;
+import dev.kiln.cas.disk.DiskTiers;
+import java.time.Clock;
 import java.util.List;
 
 /** Starts a Hazelcast member with Kiln's map shape, or a client of such members. */
@@ -17,6 +19,15 @@ public final class KilnHazelcast {
    */
   public static HazelcastInstance member(String clusterName, String host, int port, List<String> members) {
     return Hazelcast.newHazelcastInstance(HazelcastShape.memberConfig(clusterName, host, port, members));
+  }
+
+  /**
+   * The same member with a disk tier under its CAS and action-cache maps (ADR 0011): writes reach
+   * its disk before they are acknowledged, memory misses read it, and a restart on the same
+   * directory keeps everything.
+   */
+  public static HazelcastInstance member(String clusterName, String host, int port, List<String> members, DiskTiers.Settings disk) {
+    return Hazelcast.newHazelcastInstance(DiskTiers.attach(HazelcastShape.memberConfig(clusterName, host, port, members), disk, Clock.systemUTC()));
   }
 
   /**
