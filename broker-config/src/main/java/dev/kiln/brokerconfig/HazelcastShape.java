@@ -21,6 +21,7 @@ public final class HazelcastShape {
   public static final String OPERATIONS_MAP = "kiln-operations";
   public static final String INFLIGHT_MAP = "kiln-inflight";
   public static final String WORKERS_MAP = "kiln-workers";
+  public static final String LEASES_MAP = "kiln-leases";
 
   private HazelcastShape() {}
 

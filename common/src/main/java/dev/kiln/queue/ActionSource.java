@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * A worker slot's side of the work queue. Not thread-safe: one source per slot, used from one
- * thread. The lease from {@link #next} must be settled before {@code next} is called again.
+ * A worker's side of the work queue. Not thread-safe: one source per worker, used from its
+ * leasing thread. The lease from {@link #next} must be settled before {@code next} is called again.
  */
 public interface ActionSource extends AutoCloseable {
   /** Waits up to {@code timeout} for an action. */

@@ -19,9 +19,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A worker slot's lease on the actions topic through a Kafka share group (KIP-932): explicit
- * per-record acknowledgement, one record at a time, redelivery when the slot dies (its session
- * closes) and a delivery count per record. See docs/adr/0002-kafka-share-groups.md.
+ * A worker's membership of the share group on the actions topic (KIP-932): explicit per-record
+ * acknowledgement, one record per poll, redelivery when the worker dies before acknowledging (its
+ * session closes) and a delivery count per record. The worker acknowledges as soon as it holds a
+ * lease in the cluster, so records stay locked for milliseconds, not for the action's run.
+ * See docs/adr/0002-kafka-share-groups.md and docs/adr/0009-queue-leases-and-fair-share.md.
  */
 public final class KafkaShareActionSource implements ActionSource {
   private static final Logger LOG = LoggerFactory.getLogger(KafkaShareActionSource.class);
@@ -69,12 +71,13 @@ public final class KafkaShareActionSource implements ActionSource {
   }
 
   /**
-   * Acknowledges without a round trip of its own: the acknowledgement rides on the next poll (or
-   * on close). If the worker dies first, the record is delivered again, and the slot that gets it
-   * finds the operation done and only acknowledges it.
+   * Sends the acknowledgement now without waiting for it (a busy worker may not poll again for a
+   * while). If it is lost, the record is delivered again, and the worker that gets it finds the
+   * operation leased or done.
    */
   private void settle(ConsumerRecord<String, byte[]> record, AcknowledgeType type) {
     consumer.acknowledge(record, type);
+    consumer.commitAsync();
   }
 
   @Override

@@ -4,6 +4,7 @@ import dev.kiln.brokerconfig.KafkaShape;
 import dev.kiln.queue.KafkaActionQueue;
 import dev.kiln.queue.KafkaOperationEvents;
 import dev.kiln.queue.KafkaReachability;
+import dev.kiln.queue.LeaseReaper;
 import dev.kiln.queue.OperationEventFeed;
 import dev.kiln.scheduler.FrontNode;
 import dev.kiln.scheduler.FrontNodeConfig;
@@ -16,12 +17,14 @@ final class FrontRole implements AutoCloseable {
   private final FrontNode node;
   private final KafkaActionQueue queue;
   private final KafkaReachability broker;
+  private final LeaseReaping reaping;
   private final int port;
 
-  private FrontRole(FrontNode node, KafkaActionQueue queue, KafkaReachability broker, int port) {
+  private FrontRole(FrontNode node, KafkaActionQueue queue, KafkaReachability broker, LeaseReaping reaping, int port) {
     this.node = node;
     this.queue = queue;
     this.broker = broker;
+    this.reaping = reaping;
     this.port = port;
   }
 
@@ -32,7 +35,9 @@ final class FrontRole implements AutoCloseable {
     FrontNode node = new FrontNode(vertx, config, new FrontNode.Cluster(shared.cas(), shared.actionCache(), shared.opaqueActionCache(), shared.gomaFiles(), shared.state(),
         shared.state(), shared.state(), shared.state(), queue, results, broker::problems), auth, Clock.systemUTC());
     int port = node.start().toCompletionStage().toCompletableFuture().join();
-    return new FrontRole(node, queue, broker, port);
+    LeaseReaping reaping = new LeaseReaping(new LeaseReaper(shared.leases(), shared.state(), shared.state(), queue, config.nodeId(),
+        LeaseReaping.GRACE, Clock.systemUTC()), config.nodeId(), LeaseReaping.PERIOD);
+    return new FrontRole(node, queue, broker, reaping, port);
   }
 
   int port() {
@@ -41,6 +46,7 @@ final class FrontRole implements AutoCloseable {
 
   @Override
   public void close() {
+    reaping.close();
     node.close();
     queue.close();
     broker.close();

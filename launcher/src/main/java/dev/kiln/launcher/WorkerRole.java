@@ -14,7 +14,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.time.Clock;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /** A running worker with the Kafka clients it owns. */
 final class WorkerRole implements AutoCloseable {
@@ -41,10 +40,9 @@ final class WorkerRole implements AutoCloseable {
 
   static WorkerRole start(WorkerConfig config, SandboxRunner runner, SharedState shared, String bootstrap, KafkaShape shape) {
     OperationEventSink sink = KafkaOperationEvents.sink(bootstrap, shape, config.workerId());
-    AtomicInteger slot = new AtomicInteger();
     WorkerNode.Cluster cluster = new WorkerNode.Cluster(shared.cas(), shared.actionCache(), shared.state(),
-        new ResultReporter(shared.state(), shared.state(), sink, config.workerId(), Clock.systemUTC()), shared.state(),
-        () -> new KafkaShareActionSource(bootstrap, shape, config.workerId() + "-slot-" + slot.getAndIncrement()),
+        new ResultReporter(shared.state(), shared.state(), sink, config.workerId(), Clock.systemUTC()), shared.state(), shared.leases(),
+        () -> new KafkaShareActionSource(bootstrap, shape, config.workerId()),
         shape.deliveryCountLimit());
     WorkerNode node = new WorkerNode(config, cluster, runner, Clock.systemUTC());
     node.start();

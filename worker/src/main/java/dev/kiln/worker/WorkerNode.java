@@ -8,7 +8,9 @@ import dev.kiln.cas.BlobStore;
 import dev.kiln.proto.events.Toolchain;
 import dev.kiln.proto.events.WorkerHeartbeat;
 import dev.kiln.toolchain.CompilerProbe;
+import dev.kiln.common.Futures;
 import dev.kiln.queue.ActionSource;
+import dev.kiln.state.ActionLeases;
 import dev.kiln.state.ExecutionStateReader;
 import dev.kiln.state.WorkerRegistry;
 import dev.kiln.worker.exec.ActionExecutor;
@@ -21,8 +23,9 @@ import dev.kiln.worker.exec.SimulatedActionExecutor;
 import dev.kiln.worker.sandbox.SandboxRunner;
 import java.net.InetAddress;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -32,7 +35,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A worker: N slots, each with its own lease on the queue, sharing one executor stack
+ * A worker: one queue member leasing for N slot threads, which share one executor stack
  * (local execution, wrapped by caching, a platform check and logging), plus a heartbeat into the
  * worker registry that also announces the compilers this worker carries (Goma requests select a
  * toolchain from them) and the REAPI platform it offers (admission routes by it).
@@ -42,14 +45,16 @@ public final class WorkerNode implements AutoCloseable {
 
   /** The collaborators a worker needs from the cluster. */
   public record Cluster(BlobStore cas, ActionCache actionCache, ExecutionStateReader operations, ResultReporter reporter,
-      WorkerRegistry registry, Supplier<ActionSource> sources, int deliveryLimit) {}
+      WorkerRegistry registry, ActionLeases leases, Supplier<ActionSource> sources, int deliveryLimit) {}
 
   private final WorkerConfig config;
   private final Cluster cluster;
   private final SandboxRunner runner;
   private final Clock clock;
-  private final List<WorkerSlot> slots = new ArrayList<>();
-  private final List<Thread> threads = new ArrayList<>();
+  private final ExecutorService slotThreads;
+  private WorkerLeaser leaser;
+  private Thread leaserThread;
+  private volatile boolean killed;
   private final AtomicInteger busy = new AtomicInteger();
   private final ScheduledExecutorService heartbeat;
   private List<Toolchain> toolchains = List.of();
@@ -60,6 +65,12 @@ public final class WorkerNode implements AutoCloseable {
     this.cluster = cluster;
     this.runner = runner;
     this.clock = clock;
+    AtomicInteger n = new AtomicInteger();
+    this.slotThreads = Executors.newFixedThreadPool(config.slots(), r -> {
+      Thread t = new Thread(r, config.workerId() + "-slot-" + n.getAndIncrement());
+      t.setDaemon(true);
+      return t;
+    });
     this.heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, config.workerId() + "-heartbeat");
       t.setDaemon(true);
@@ -80,21 +91,21 @@ public final class WorkerNode implements AutoCloseable {
     offered = WorkerPlatform.offered(config.pool(), toolchains);
     ActionExecutor executor = new LoggingActionExecutor(
         new PlatformCheckingActionExecutor(new CachingActionExecutor(core, cluster.actionCache()), offered), config.workerId());
-    for (int i = 0; i < config.slots(); i++) {
-      WorkerSlot slot = new WorkerSlot(cluster.sources(), executor, cluster.operations(), cluster.reporter(), cluster.deliveryLimit(), busy);
-      Thread t = new Thread(slot, config.workerId() + "-slot-" + i);
-      t.setDaemon(true);
-      slots.add(slot);
-      threads.add(t);
-      t.start();
-    }
-    beat();
+    ActionRun run = new ActionRun(executor, cluster.reporter(), cluster.leases(), config.workerId(), busy, () -> killed,
+        cluster.deliveryLimit());
+    leaser = new WorkerLeaser(cluster.sources(), cluster.leases(), cluster.operations(), cluster.reporter(),
+        new WorkerLeaser.Settings(config.workerId(), config.slots(), cluster.deliveryLimit()), slotThreads, run::run, clock);
+    // Registered before the first lease, so the reaper never takes this worker for a dead one.
+    Futures.await(beat());
+    leaserThread = new Thread(leaser, config.workerId() + "-leaser");
+    leaserThread.setDaemon(true);
+    leaserThread.start();
     heartbeat.scheduleAtFixedRate(this::beat, config.heartbeatInterval().toMillis(), config.heartbeatInterval().toMillis(), TimeUnit.MILLISECONDS);
     LOG.info("worker {} started with {} slots and compilers {}", config.workerId(), config.slots(),
         toolchains.stream().map(t -> t.getName() + " " + t.getVersion()).toList());
   }
 
-  private void beat() {
+  private CompletionStage<Void> beat() {
     var now = clock.instant();
     String host;
     try {
@@ -102,8 +113,8 @@ public final class WorkerNode implements AutoCloseable {
     } catch (Exception e) {
       host = "unknown";
     }
-    cluster.registry().heartbeat(WorkerHeartbeat.newBuilder().setWorkerId(config.workerId()).setHost(host)
-        .setSlots((int) slots.stream().filter(WorkerSlot::alive).count()).setBusy(busy.get()).addAllToolchains(toolchains).addAllProperties(offered)
+    return cluster.registry().heartbeat(WorkerHeartbeat.newBuilder().setWorkerId(config.workerId()).setHost(host)
+        .setSlots(leaser.alive() ? config.slots() : 0).setBusy(busy.get()).addAllToolchains(toolchains).addAllProperties(offered)
         .setTime(Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano())).build())
         .exceptionally(e -> {
           LOG.warn("heartbeat of {} failed: {}", config.workerId(), e.toString());
@@ -120,13 +131,11 @@ public final class WorkerNode implements AutoCloseable {
   @Override
   public void close() {
     heartbeat.shutdownNow();
-    slots.forEach(WorkerSlot::stop);
-    long deadline = System.nanoTime() + config.drainTimeout().toNanos();
-    for (Thread t : threads) {
-      join(t, Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
-    }
-    if (threads.stream().anyMatch(Thread::isAlive)) {
-      LOG.warn("worker {}: actions still running after {}; killing them (they will be redelivered)", config.workerId(), config.drainTimeout());
+    leaser.stop();
+    join(leaserThread, 2_000);
+    slotThreads.shutdown();
+    if (!awaitSlots(config.drainTimeout().toMillis())) {
+      LOG.warn("worker {}: actions still running after {}; killing them (they will be requeued)", config.workerId(), config.drainTimeout());
       kill();
     }
     cluster.registry().remove(config.workerId());
@@ -135,10 +144,22 @@ public final class WorkerNode implements AutoCloseable {
 
   /** Dies as a crashed worker would: running commands killed, leases left unacknowledged. */
   public void kill() {
+    killed = true;
     heartbeat.shutdownNow();
-    slots.forEach(WorkerSlot::kill);
+    leaser.stop();
     runner.killAll();
-    threads.forEach(t -> join(t, 10_000));
+    slotThreads.shutdownNow();
+    join(leaserThread, 10_000);
+    awaitSlots(10_000);
+  }
+
+  private boolean awaitSlots(long millis) {
+    try {
+      return slotThreads.awaitTermination(millis, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 
   private static void join(Thread t, long millis) {
