@@ -16,6 +16,14 @@ import dev.kiln.scheduler.grpc.ExecutionEndpoint;
 import dev.kiln.scheduler.grpc.GrpcBindings;
 import dev.kiln.goma.GomaFileStore;
 import dev.kiln.scheduler.auth.AccessGate;
+import dev.kiln.scheduler.dashboard.EventStream;
+import dev.kiln.scheduler.dashboard.FarmSnapshot;
+import dev.kiln.scheduler.dashboard.StaticAssets;
+import dev.kiln.scheduler.dashboard.ViewerGate;
+import dev.kiln.scheduler.records.ActionRecords;
+import dev.kiln.scheduler.records.ActionsHandler;
+import dev.kiln.scheduler.records.FarmJournal;
+import dev.kiln.scheduler.records.Requesters;
 import dev.kiln.scheduler.auth.Authenticator;
 import dev.kiln.scheduler.exec.OperationOutcome;
 import dev.kiln.scheduler.goma.GomaCompile;
@@ -87,6 +95,8 @@ public final class FrontNode implements AutoCloseable {
   private final PrometheusMeterRegistry metrics;
   private HttpServer server;
   private JvmMetrics jvmMetrics;
+  private ActionRecords.Limits recordLimits = ActionRecords.Limits.defaults();
+  private EventStream events;
 
   private final Authenticator auth;
 
@@ -111,6 +121,12 @@ public final class FrontNode implements AutoCloseable {
     return metrics;
   }
 
+  /** Keeps {@code limits} action records (by count and age) instead of the defaults; call before {@link #start()}. */
+  public FrontNode withActionRecords(ActionRecords.Limits limits) {
+    this.recordLimits = limits;
+    return this;
+  }
+
   /** Extra plain-HTTP routes (Goma, HTTP cache) registered before {@link #start()}. */
   public HttpRoutes routes() {
     return routes;
@@ -128,12 +144,15 @@ public final class FrontNode implements AutoCloseable {
     ActionCache gomaCache = new MeteredActionCache(checkedCache, metrics, "goma");
     ActionCache httpCacheAc = new MeteredActionCache(checkedCache, metrics, "http_cache");
     FrontDoorLimits limits = config.limits();
+    // Action records: endpoints report cache answers and admissions, the results feed the ends (records/, dashboard/).
+    Requesters requesters = new Requesters(auth);
+    FarmJournal journal = new FarmJournal(new ActionRecords(clock, recordLimits), clock, config.maxTimeout().plusMinutes(5));
     GrpcServer grpc = GrpcServer.server(vertx, new GrpcServerOptions().setMaxMessageSize(config.maxMessageBytes()));
     GrpcBindings bindings = new GrpcBindings(grpc, config.maxMessageBytes());
     new CapabilitiesEndpoint(config.maxBatchBytes(), config.maxBlobBytes()).bind(bindings);
     new CasEndpoint(cluster.cas(), blocking, config.maxBatchBytes(), limits.maxFindMissingDigests(), limits.maxBatchBlobs(),
         limits.maxTreePageSize()).bind(bindings);
-    new ActionCacheEndpoint(reapiCache).bind(bindings);
+    new ActionCacheEndpoint(reapiCache, requesters, journal).bind(bindings);
     new ByteStreamEndpoint(cluster.cas(), blocking, config.maxBlobBytes(), limits.uploadBudgetBytes(), clock).bind(bindings);
     ExecutionCoordinator.Settings admission = new ExecutionCoordinator.Settings(config.nodeId(), config.defaultTimeout(), config.maxTimeout());
     ExecutionCoordinator coordinator = new ExecutionCoordinator(cluster.cas(), reapiCache, cluster.dedup(), cluster.reader(),
@@ -141,7 +160,7 @@ public final class FrontNode implements AutoCloseable {
     // Goma looks the action up itself (counted as goma) before admitting it: its coordinator's second look is not counted.
     ExecutionCoordinator gomaCoordinator = new ExecutionCoordinator(cluster.cas(), checkedCache, cluster.dedup(), cluster.reader(),
         cluster.writer(), cluster.queue(), cluster.registry(), clock, admission);
-    new ExecutionEndpoint(vertx, coordinator, cluster.reader(), watchers, config.keepalive()).bind(bindings);
+    new ExecutionEndpoint(vertx, coordinator, cluster.reader(), watchers, config.keepalive(), requesters, journal).bind(bindings);
     routes.exact("/healthz", new HealthHandler(cluster.registry()));
     Readiness readiness = new CachedReadiness(new FarmReadiness(cluster.broker(), cluster.registry(), java.time.Duration.ofSeconds(4)),
         java.time.Duration.ofSeconds(1));
@@ -154,8 +173,8 @@ public final class FrontNode implements AutoCloseable {
     AccessGate gate = new AccessGate(auth);
     routes.prefix(GomaEndpoint.PREFIX, new GomaEndpoint(gomaFiles, new GomaCompile(
         new ToolchainCatalog(cluster.registry(), clock, java.time.Duration.ofSeconds(2)), gomaFiles, cluster.cas(), gomaCache, blocking,
-        gomaCoordinator, new OperationOutcome(vertx, cluster.reader(), watchers, config.keepalive()), config.gomaArbitraryToolchains()), gate,
-        limits.gomaExecBytes(), limits.gomaFileBytes()));
+        gomaCoordinator, new OperationOutcome(vertx, cluster.reader(), watchers, config.keepalive()), config.gomaArbitraryToolchains(), journal),
+        gate, limits.gomaExecBytes(), limits.gomaFileBytes(), requesters));
     HttpCacheHandler httpCache = new HttpCacheHandler(cluster.cas(), httpCacheAc,
         new MeteredOpaqueActionCache(cluster.opaqueActionCache(), metrics, "http_cache"), blocking, config.maxBlobBytes());
     routes.pattern(HttpCacheHandler.PATH, req -> {
@@ -164,7 +183,16 @@ public final class FrontNode implements AutoCloseable {
       }
     });
 
-    cluster.results().start(watchers);
+    // The farm dashboard (/, /events) and the action records (/actions), for whoever may read the cache.
+    ViewerGate viewers = new ViewerGate(auth);
+    StaticAssets assets = new StaticAssets();
+    events = new EventStream(vertx, blocking, new FarmSnapshot(config.nodeId(), cluster.registry(), journal, clock, java.time.Duration.ofSeconds(2)),
+        java.time.Duration.ofSeconds(1));
+    ActionsHandler actions = new ActionsHandler(journal.records(), blocking);
+    StaticAssets.PATHS.keySet().forEach(path -> routes.exact(path, viewers.guard(assets)));
+    routes.exact("/events", viewers.guard(events)).exact("/actions", viewers.guard(actions));
+
+    cluster.results().start(watchers.andThen(journal));
     HttpServerOptions options = new HttpServerOptions().setHost(config.host()).setPort(config.port())
         .setHttp2ClearTextEnabled(true).setTcpNoDelay(true)
         .setHttp2RstFloodMaxRstFramePerWindow(100_000)
@@ -190,6 +218,9 @@ public final class FrontNode implements AutoCloseable {
 
   /** Stops accepting requests, then stops reading results. */
   public Future<Void> stop() {
+    if (events != null) {
+      events.close();
+    }
     Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
     return closed.onComplete(v -> {
       cluster.results().close();

@@ -64,12 +64,23 @@ public final class Authenticator {
     if (authorization == null || authorization.isBlank()) {
       return anonymous;
     }
-    String value = authorization.strip();
-    String token = value.regionMatches(true, 0, "Bearer ", 0, 7) ? value.substring(7).strip() : value;
-    String user = userByToken.get(token);
+    String user = userByToken.get(token(authorization));
     if (user == null || (!allowedUsers.isEmpty() && !allowedUsers.contains(user))) {
       return Access.DENIED;
     }
     return Access.FULL;
+  }
+
+  /** The user whose valid token {@code authorization} carries; empty without one (auth off, anonymous, denied). */
+  public java.util.Optional<String> user(String authorization) {
+    if (!enabled() || authorization == null || access(authorization) != Access.FULL) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.ofNullable(userByToken.get(token(authorization)));
+  }
+
+  private static String token(String authorization) {
+    String value = authorization.strip();
+    return value.regionMatches(true, 0, "Bearer ", 0, 7) ? value.substring(7).strip() : value;
   }
 }

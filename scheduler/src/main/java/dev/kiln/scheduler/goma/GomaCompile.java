@@ -22,6 +22,8 @@ import dev.kiln.proto.goma.FileBlob;
 import dev.kiln.scheduler.Blocking;
 import dev.kiln.scheduler.exec.ExecutionCoordinator;
 import dev.kiln.scheduler.exec.OperationOutcome;
+import dev.kiln.scheduler.records.ActionJournal;
+import dev.kiln.scheduler.records.Requester;
 import dev.kiln.toolchain.CompilerProbe;
 import dev.kiln.toolchain.DebugInfo;
 import dev.kiln.tree.InputRootBuilder;
@@ -61,12 +63,14 @@ public final class GomaCompile {
   private final OperationOutcome outcomes;
   private final GomaResults results;
   private final boolean arbitraryToolchains;
+  private final ActionJournal journal;
   /** Goma hash key to content digest, for inputs this node has resolved before. */
   private final Map<String, Digest> keyDigests = new java.util.concurrent.ConcurrentHashMap<>();
   private static final int MAX_KEY_DIGESTS = 1_000_000;
 
   public GomaCompile(ToolchainCatalog toolchains, GomaFileService files, BlobStore cas, ActionCache actionCache, Blocking blocking,
-      ExecutionCoordinator coordinator, OperationOutcome outcomes, boolean arbitraryToolchains) {
+      ExecutionCoordinator coordinator, OperationOutcome outcomes, boolean arbitraryToolchains, ActionJournal journal) {
+    this.journal = journal;
     this.toolchains = toolchains;
     this.files = files;
     this.cas = cas;
@@ -80,9 +84,10 @@ public final class GomaCompile {
 
   /**
    * Runs {@code req}; with {@code cacheOnly} nothing is stored or executed: a cached result is
-   * served, and a miss is answered with BAD_REQUEST so the client compiles locally.
+   * served, and a miss is answered with BAD_REQUEST so the client compiles locally. Cache answers and
+   * admissions are reported to the journal as {@code who}'s.
    */
-  public Future<ExecResp> exec(ExecReq req, boolean cacheOnly) {
+  public Future<ExecResp> exec(ExecReq req, boolean cacheOnly, Requester who) {
     // Before anything else, and in arbitrary-toolchain mode too: no flag may run another program.
     CompilerFlagPolicy.check(req.getArgList().subList(Math.min(1, req.getArgCount()), req.getArgCount()));
     Future<Optional<Toolchain>> selected = req.getToolchainIncluded()
@@ -100,14 +105,15 @@ public final class GomaCompile {
           resolved.missing().forEach((name, why) -> resp.addMissingInput(name).addMissingReason(why));
           return Future.succeededFuture(resp.build());
         }
-        return run(req, layout, resolved.digests(), toolchain, cacheOnly);
+        return run(req, layout, resolved.digests(), toolchain, cacheOnly, who);
       });
     });
   }
 
   private record Resolved(Map<String, Digest> digests, Map<String, String> missing) {}
 
-  private Future<ExecResp> run(ExecReq req, GomaLayout layout, Map<String, Digest> digests, Toolchain toolchain, boolean cacheOnly) {
+  private Future<ExecResp> run(ExecReq req, GomaLayout layout, Map<String, Digest> digests, Toolchain toolchain, boolean cacheOnly,
+      Requester who) {
     InputRootBuilder tree = new InputRootBuilder().addDirectory(layout.workingDirectory());
     java.util.Set<String> executable = executables(req, layout);
     digests.forEach((path, d) -> tree.addFile(path, d, executable.contains(path)));
@@ -122,6 +128,7 @@ public final class GomaCompile {
         ? Future.succeededFuture(Optional.empty()) : Blocking.onContext(actionCache.get(new ActionKey("", actionDigest)));
     return cached.compose(hit -> {
       if (hit.isPresent() && hit.get().getExitCode() == 0) {
+        journal.served(who, actionDigest, hit.get());
         return Blocking.onContext(results.toExecResp(ExecuteResponse.newBuilder().setResult(hit.get()).setCachedResult(true).build(), toolchain, true));
       }
       if (cacheOnly) {
@@ -129,12 +136,12 @@ public final class GomaCompile {
             .addErrorMessage("cache-only access and no cached result: compile locally")
             .setResult(ExecResult.newBuilder().setExitStatus(-1)).build());
       }
-      return storeAndAdmit(req, root, command, action, actionDigest, toolchain);
+      return storeAndAdmit(req, root, command, action, actionDigest, toolchain, who);
     });
   }
 
   private Future<ExecResp> storeAndAdmit(ExecReq req, InputRootBuilder.Built root, Command command, Action action, Digest actionDigest,
-      Toolchain toolchain) {
+      Toolchain toolchain, Requester who) {
     List<CompletionStage<Void>> uploads = new ArrayList<>();
     root.directories().forEach((d, dir) -> uploads.add(cas.put(d, dir.toByteArray())));
     uploads.add(cas.put(Digest.of(command.toByteArray()), command.toByteArray()));
@@ -142,6 +149,7 @@ public final class GomaCompile {
     ExecuteRequest execute = ExecuteRequest.newBuilder().setInstanceName("").setActionDigest(actionDigest.toProto())
         .setSkipCacheLookup(req.getCachePolicy() == ExecReq.CachePolicy.STORE_ONLY).build();
     return Blocking.onContext(Futures.all(uploads).thenCompose(v -> coordinator.admit(execute))).compose(adm -> {
+      adm.cached().ifPresentOrElse(c -> journal.served(who, actionDigest, c.getResult()), () -> journal.admitted(who, adm.operationName(), actionDigest));
       Future<build.bazel.remote.execution.v2.ExecuteResponse> response = adm.cached().isPresent()
           ? Future.succeededFuture(adm.cached().get()) : outcomes.await(adm.operationName());
       return response.compose(r -> Blocking.onContext(results.toExecResp(r, toolchain, adm.cached().isPresent())));

@@ -13,6 +13,8 @@ import dev.kiln.scheduler.Blocking;
 import dev.kiln.scheduler.auth.Access;
 import dev.kiln.scheduler.auth.AccessGate;
 import dev.kiln.scheduler.http.BoundedBody;
+import dev.kiln.scheduler.records.Requester;
+import dev.kiln.scheduler.records.Requesters;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
@@ -38,9 +40,14 @@ public final class GomaEndpoint implements Handler<HttpServerRequest> {
   private final AccessGate gate;
   private final long execLimit;
   private final long fileLimit;
+  private final Requesters requesters;
 
-  /** {@code execLimit} bounds an /e body, {@code fileLimit} the others, both raw and decompressed. */
-  public GomaEndpoint(GomaFileService files, GomaCompile compile, AccessGate gate, long execLimit, long fileLimit) {
+  /**
+   * {@code execLimit} bounds an /e body, {@code fileLimit} the others, both raw and decompressed;
+   * {@code requesters} names who asked for each compile.
+   */
+  public GomaEndpoint(GomaFileService files, GomaCompile compile, AccessGate gate, long execLimit, long fileLimit, Requesters requesters) {
+    this.requesters = requesters;
     this.files = files;
     this.compile = compile;
     this.gate = gate;
@@ -67,7 +74,7 @@ public final class GomaEndpoint implements Handler<HttpServerRequest> {
     }
     BoundedBody.read(req, limit).compose(body -> Blocking.attempt(() -> {
       byte[] raw = GomaBodies.decode(req.getHeader("content-encoding"), body.getBytes(), limit);
-      return call(rpc, raw, access == Access.CACHE_ONLY);
+      return call(rpc, raw, access == Access.CACHE_ONLY, req);
     })).onComplete(ar -> {
       if (ar.succeeded()) {
         String enc = GomaBodies.responseEncoding(req.getHeader("accept-encoding"));
@@ -83,7 +90,7 @@ public final class GomaEndpoint implements Handler<HttpServerRequest> {
     });
   }
 
-  private Future<MessageLite> call(String rpc, byte[] body, boolean cacheOnly) throws InvalidProtocolBufferException {
+  private Future<MessageLite> call(String rpc, byte[] body, boolean cacheOnly, HttpServerRequest http) throws InvalidProtocolBufferException {
     switch (rpc) {
       case "s":
         StoreFileReq store = StoreFileReq.parseFrom(body);
@@ -97,7 +104,9 @@ public final class GomaEndpoint implements Handler<HttpServerRequest> {
       case "sl":
         return Future.succeededFuture(dev.kiln.proto.goma.EmptyMessage.getDefaultInstance());
       case "e":
-        return exec(ExecReq.parser().parsePartialFrom(body), cacheOnly).map(r -> r);
+        ExecReq exec = ExecReq.parser().parsePartialFrom(body);
+        String address = http.remoteAddress() == null ? "" : http.remoteAddress().hostAddress();
+        return exec(exec, cacheOnly, requesters.goma(exec, http.getHeader("authorization"), address)).map(r -> r);
       default:
         throw FarmException.notFound("unknown Goma RPC /%s", rpc);
     }
@@ -107,11 +116,11 @@ public final class GomaEndpoint implements Handler<HttpServerRequest> {
    * A well-formed request goes to {@link GomaCompile}; a request the client got wrong is answered
    * with {@code error = BAD_REQUEST} (no retry, the client compiles locally) naming the problem.
    */
-  private Future<ExecResp> exec(ExecReq req, boolean cacheOnly) {
+  private Future<ExecResp> exec(ExecReq req, boolean cacheOnly, Requester who) {
     if (!req.isInitialized()) {
       return Future.succeededFuture(badRequest("ExecReq is missing required field(s): " + String.join(", ", req.findInitializationErrors())));
     }
-    return Blocking.attempt(() -> compile.exec(req, cacheOnly)).recover(e -> {
+    return Blocking.attempt(() -> compile.exec(req, cacheOnly, who)).recover(e -> {
       FarmException fe = FarmException.from(e);
       if (fe.code() == com.google.rpc.Code.INVALID_ARGUMENT || fe.code() == com.google.rpc.Code.FAILED_PRECONDITION) {
         return Future.succeededFuture(badRequest(fe.getMessage()));

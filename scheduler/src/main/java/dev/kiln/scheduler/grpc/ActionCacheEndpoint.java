@@ -12,25 +12,50 @@ import dev.kiln.common.FarmException;
 import dev.kiln.common.InstanceNames;
 import dev.kiln.scheduler.Blocking;
 import dev.kiln.scheduler.exec.DigestFunctions;
+import dev.kiln.scheduler.records.ActionJournal;
+import dev.kiln.scheduler.records.Requester;
+import dev.kiln.scheduler.records.Requesters;
 import io.vertx.core.Future;
 
 /** GetActionResult (NOT_FOUND on a miss) and UpdateActionResult over the action cache. */
 public final class ActionCacheEndpoint {
   private final ActionCache cache;
+  private final Requesters requesters;
+  private final ActionJournal journal;
 
   public ActionCacheEndpoint(ActionCache cache) {
+    this(cache, new Requesters(dev.kiln.scheduler.auth.Authenticator.open()), ActionJournal.NONE);
+  }
+
+  /** An endpoint that reports each hit (an action served from the cache) to {@code journal}. */
+  public ActionCacheEndpoint(ActionCache cache, Requesters requesters, ActionJournal journal) {
     this.cache = cache;
+    this.requesters = requesters;
+    this.journal = journal;
   }
 
   public void bind(GrpcBindings grpc) {
-    grpc.unary(ActionCacheGrpcService.GetActionResult, this::get);
+    grpc.server().callHandler(ActionCacheGrpcService.GetActionResult, call -> {
+      Requester who = requesters.reapi(call.headers(), call.connection());
+      grpc.messages(call, ActionCacheGrpcService.GetActionResult, req -> Blocking.attempt(() -> get(req, who)).onComplete(ar -> {
+        if (ar.succeeded()) {
+          call.response().end(ar.result());
+        } else {
+          GrpcBindings.fail(call.response(), ar.cause());
+        }
+      }));
+    });
     grpc.unary(ActionCacheGrpcService.UpdateActionResult, this::update);
   }
 
-  private Future<ActionResult> get(GetActionResultRequest req) {
+  private Future<ActionResult> get(GetActionResultRequest req, Requester who) {
     DigestFunctions.check(req.getDigestFunction());
-    ActionKey key = new ActionKey(InstanceNames.normalize(req.getInstanceName()), Digest.fromProto(req.getActionDigest()));
-    return Blocking.onContext(cache.get(key)).map(hit -> hit.orElseThrow(() -> FarmException.notFound("no cached result for action %s", key.actionHash())));
+    Digest digest = Digest.fromProto(req.getActionDigest());
+    ActionKey key = new ActionKey(InstanceNames.normalize(req.getInstanceName()), digest);
+    return Blocking.onContext(cache.get(key)).map(hit -> {
+      journal.served(who, digest, hit.orElseThrow(() -> FarmException.notFound("no cached result for action %s", key.actionHash())));
+      return hit.get();
+    });
   }
 
   private Future<ActionResult> update(UpdateActionResultRequest req) {

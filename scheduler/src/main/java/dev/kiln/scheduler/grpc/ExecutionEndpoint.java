@@ -15,6 +15,9 @@ import dev.kiln.scheduler.Blocking;
 import dev.kiln.scheduler.exec.ExecutionCoordinator;
 import dev.kiln.scheduler.exec.OperationWatchers;
 import dev.kiln.scheduler.exec.Operations;
+import dev.kiln.scheduler.records.ActionJournal;
+import dev.kiln.scheduler.records.Requester;
+import dev.kiln.scheduler.records.Requesters;
 import dev.kiln.state.ExecutionStateReader;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -36,9 +39,19 @@ public final class ExecutionEndpoint {
   private final ExecutionStateReader operations;
   private final OperationWatchers watchers;
   private final Duration keepalive;
+  private final Requesters requesters;
+  private final ActionJournal journal;
 
   public ExecutionEndpoint(Vertx vertx, ExecutionCoordinator coordinator, ExecutionStateReader operations,
       OperationWatchers watchers, Duration keepalive) {
+    this(vertx, coordinator, operations, watchers, keepalive, new Requesters(dev.kiln.scheduler.auth.Authenticator.open()), ActionJournal.NONE);
+  }
+
+  /** An endpoint that reports each cache answer and admission to {@code journal}. */
+  public ExecutionEndpoint(Vertx vertx, ExecutionCoordinator coordinator, ExecutionStateReader operations,
+      OperationWatchers watchers, Duration keepalive, Requesters requesters, ActionJournal journal) {
+    this.requesters = requesters;
+    this.journal = journal;
     this.vertx = vertx;
     this.coordinator = coordinator;
     this.operations = operations;
@@ -53,12 +66,15 @@ public final class ExecutionEndpoint {
 
   private void execute(GrpcServerRequest<ExecuteRequest, Operation> call, ExecuteRequest raw) {
     ExecuteRequest req = raw.toBuilder().setInstanceName(InstanceNames.normalize(raw.getInstanceName())).build();
+    Requester who = requesters.reapi(call.headers(), call.connection());
     Blocking.onContext(coordinator.admit(req)).onComplete(ar -> {
       if (ar.failed()) {
         GrpcBindings.fail(call.response(), ar.cause());
       } else if (ar.result().cached().isPresent()) {
+        journal.served(who, ar.result().actionDigest(), ar.result().cached().get().getResult());
         call.response().end(Operations.done(ar.result().operationName(), ar.result().actionDigest(), ar.result().cached().get()));
       } else {
+        journal.admitted(who, ar.result().operationName(), ar.result().actionDigest());
         new Stream(call, ar.result().operationName(), ar.result().actionDigest()).open(ExecutionStage.Value.QUEUED);
       }
     });
