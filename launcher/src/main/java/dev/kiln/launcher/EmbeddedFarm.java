@@ -4,6 +4,7 @@ import com.hazelcast.core.HazelcastInstance;
 import dev.kiln.broker.EmbeddedKafkaBroker;
 import dev.kiln.brokerconfig.KafkaShape;
 import dev.kiln.brokerconfig.TopicInitializer;
+import dev.kiln.cas.disk.DiskTiers;
 import dev.kiln.scheduler.FrontDoorLimits;
 import dev.kiln.scheduler.FrontNodeConfig;
 import dev.kiln.scheduler.auth.Authenticator;
@@ -30,7 +31,17 @@ public final class EmbeddedFarm implements AutoCloseable {
   /** What {@code kiln up} takes from its command line. */
   public record Options(String host, int port, int workers, int slotsPerWorker, Path dataDir, boolean allowUnsandboxed,
       String clusterName, Duration keepalive, boolean simulateWorkers, Authenticator auth, boolean gomaArbitraryToolchains,
-      SandboxLimits limits, Duration maxActionTimeout, FrontDoorLimits frontLimits) {
+      SandboxLimits limits, Duration maxActionTimeout, FrontDoorLimits frontLimits, double casDiskGb) {
+    /** The cache member's disk tier budget unless {@code kiln up --cas-disk-gb} says otherwise. */
+    public static final double DEFAULT_CAS_DISK_GB = 20;
+
+    public Options(String host, int port, int workers, int slotsPerWorker, Path dataDir, boolean allowUnsandboxed,
+        String clusterName, Duration keepalive, boolean simulateWorkers, Authenticator auth, boolean gomaArbitraryToolchains,
+        SandboxLimits limits, Duration maxActionTimeout, FrontDoorLimits frontLimits) {
+      this(host, port, workers, slotsPerWorker, dataDir, allowUnsandboxed, clusterName, keepalive, simulateWorkers, auth,
+          gomaArbitraryToolchains, limits, maxActionTimeout, frontLimits, DEFAULT_CAS_DISK_GB);
+    }
+
     public Options(String host, int port, int workers, int slotsPerWorker, Path dataDir, boolean allowUnsandboxed,
         String clusterName, Duration keepalive) {
       this(host, port, workers, slotsPerWorker, dataDir, allowUnsandboxed, clusterName, keepalive, false, Authenticator.open(), false);
@@ -50,13 +61,19 @@ public final class EmbeddedFarm implements AutoCloseable {
     /** The same farm with other per-action limits (hostile-action tests use small ones). */
     public Options withLimits(SandboxLimits l, Duration maxTimeout) {
       return new Options(host, port, workers, slotsPerWorker, dataDir, allowUnsandboxed, clusterName, keepalive, simulateWorkers, auth,
-          gomaArbitraryToolchains, l, maxTimeout, frontLimits);
+          gomaArbitraryToolchains, l, maxTimeout, frontLimits, casDiskGb);
     }
 
     /** The same farm with other front-door limits. */
     public Options withFrontLimits(FrontDoorLimits f) {
       return new Options(host, port, workers, slotsPerWorker, dataDir, allowUnsandboxed, clusterName, keepalive, simulateWorkers, auth,
-          gomaArbitraryToolchains, limits, maxActionTimeout, f);
+          gomaArbitraryToolchains, limits, maxActionTimeout, f, casDiskGb);
+    }
+
+    /** The same farm with another disk tier budget for its cache member (0: memory only). */
+    public Options withCasDiskGb(double gb) {
+      return new Options(host, port, workers, slotsPerWorker, dataDir, allowUnsandboxed, clusterName, keepalive, simulateWorkers, auth,
+          gomaArbitraryToolchains, limits, maxActionTimeout, frontLimits, gb);
     }
   }
 
@@ -78,7 +95,9 @@ public final class EmbeddedFarm implements AutoCloseable {
     KafkaShape shape = KafkaShape.load();
     EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(o.dataDir().resolve("kafka"), o.host(), 0);
     TopicInitializer.ensure(broker.bootstrapServers(), shape, 60_000);
-    HazelcastInstance hz = KilnHazelcast.member(o.clusterName(), o.host(), 0, List.of());
+    DiskTiers.Settings disk = DiskTiers.settings(o.dataDir().resolve("cache"), o.casDiskGb());
+    HazelcastInstance hz = disk == null ? KilnHazelcast.member(o.clusterName(), o.host(), 0, List.of())
+        : KilnHazelcast.member(o.clusterName(), o.host(), 0, List.of(), disk);
     FrontNodeConfig frontConfig = FrontNodeConfig.defaults("front-0", o.host(), o.port()).withKeepalive(o.keepalive())
         .withLimits(o.frontLimits())
         .withGomaArbitraryToolchains(o.gomaArbitraryToolchains());

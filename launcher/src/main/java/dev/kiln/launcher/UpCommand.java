@@ -22,8 +22,12 @@ final class UpCommand implements Callable<Integer> {
   @Option(names = "--slots", defaultValue = "1", description = "Concurrent actions per worker (default ${DEFAULT-VALUE}).")
   int slots;
 
-  @Option(names = "--data-dir", defaultValue = "data", description = "Where Kafka's log and the workers' caches live (default ${DEFAULT-VALUE}).")
+  @Option(names = "--data-dir", defaultValue = "data", description = "Where Kafka's log, the cache's disk tier and the workers' caches live (default ${DEFAULT-VALUE}).")
   Path dataDir;
+
+  @Option(names = "--cas-disk-gb", defaultValue = "20",
+      description = "Disk budget in GiB for the cache's disk tier under <data-dir>/cache (kept across restarts); 0: memory only (default ${DEFAULT-VALUE}).")
+  double casDiskGb;
 
   @Option(names = "--allow-unsandboxed", description = "Run actions without bubblewrap if it is missing (unsafe).")
   boolean allowUnsandboxed;
@@ -46,7 +50,7 @@ final class UpCommand implements Callable<Integer> {
     int n = workers != null ? workers : Runtime.getRuntime().availableProcessors();
     EmbeddedFarm farm = EmbeddedFarm.start(new EmbeddedFarm.Options(host, port, n, slots, dataDir.toAbsolutePath(),
         allowUnsandboxed, "kiln-" + port, Duration.ofSeconds(30), false, auth.authenticator(), gomaArbitraryToolchains)
-        .withLimits(limits.limits(), limits.maxTimeout()).withFrontLimits(frontLimits.limits()));
+        .withLimits(limits.limits(), limits.maxTimeout()).withFrontLimits(frontLimits.limits()).withCasDiskGb(casDiskGb));
     String endpoint = host + ":" + farm.port();
     return RoleProcess.runUntilStopped("""
         Kiln farm is up: %d worker(s) x %d slot(s), data in %s

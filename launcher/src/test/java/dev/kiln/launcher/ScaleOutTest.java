@@ -64,8 +64,10 @@ class ScaleOutTest {
     cacheMembers = "127.0.0.1:" + cache1 + ",127.0.0.1:" + cache2;
     String kafka = "127.0.0.1:" + brokerPort;
     roles.start("broker", "kiln broker ready", "broker", "--port", "" + brokerPort, "--data-dir", dir.resolve("broker").toString());
-    roles.start("cache-1", "kiln cache member ready", "cache", "--port", "" + cache1, "--members", cacheMembers, "--cluster", cluster);
-    roles.start("cache-2", "kiln cache member ready", "cache", "--port", "" + cache2, "--members", cacheMembers, "--cluster", cluster);
+    roles.start("cache-1", "kiln cache member ready", "cache", "--port", "" + cache1, "--members", cacheMembers, "--cluster", cluster,
+        "--data-dir", dir.resolve("cache-1").toString());
+    roles.start("cache-2", "kiln cache member ready", "cache", "--port", "" + cache2, "--members", cacheMembers, "--cluster", cluster,
+        "--data-dir", dir.resolve("cache-2").toString());
     for (int i = 1; i <= 3; i++) {
       roles.start("worker-" + i, "running 1 slot", "worker", "--id", "worker-" + i, "--slots", "1", "--kafka", kafka,
           "--cache", cacheMembers, "--cluster", cluster, "--data-dir", dir.resolve("workers").toString());

@@ -1,6 +1,7 @@
 package dev.kiln.cas.disk;
 
 import com.hazelcast.config.Config;
+import com.hazelcast.config.ListenerConfig;
 import com.hazelcast.config.MapStoreConfig;
 import com.hazelcast.core.HazelcastInstance;
 import dev.kiln.brokerconfig.HazelcastShape;
@@ -14,7 +15,7 @@ import java.util.concurrent.ConcurrentMap;
  * budget, content-addressed), {@code <dir>/ac-raw} (20%, opaque HTTP-cache entries) and
  * {@code <dir>/ac} (10%, action results). Each map gets a write-through {@link DiskMapStore}; the
  * tiers are also registered in the member's user context, where {@link DiskOp} finds them when
- * another member asks.
+ * another member asks. The directory is locked for this member ({@link DirectoryLock}).
  */
 public final class DiskTiers {
   private static final String CONTEXT_PREFIX = "kiln.disk-tier.";
@@ -30,8 +31,18 @@ public final class DiskTiers {
 
   private DiskTiers() {}
 
+  /** Settings from a directory and a budget in GiB (fractions allowed); null for 0 (memory only). */
+  public static Settings settings(Path dir, double budgetGib) {
+    if (budgetGib < 0 || Double.isNaN(budgetGib)) {
+      throw new IllegalArgumentException("a disk budget of " + budgetGib + " GiB is negative");
+    }
+    return budgetGib == 0 ? null : new Settings(dir, (long) (budgetGib * (1L << 30)));
+  }
+
   /** Adds the disk tier to {@code config} (before the member starts). */
   public static Config attach(Config config, Settings settings, Clock clock) {
+    DirectoryLock lock = DirectoryLock.acquire(settings.dir());
+    config.addListenerConfig(new ListenerConfig(lock));
     long total = settings.budgetBytes();
     attach(config, HazelcastShape.CAS_MAP, new FileDiskTier(settings.dir().resolve("cas"), total / 10 * 7, DiskFormat.CONTENT_ADDRESSED, clock));
     attach(config, HazelcastShape.RAW_AC_MAP, new FileDiskTier(settings.dir().resolve("ac-raw"), total / 10 * 2, DiskFormat.CHECKSUMMED, clock));

@@ -2,6 +2,7 @@ package dev.kiln.cas.disk;
 
 import static dev.kiln.testing.Blobs.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import build.bazel.remote.execution.v2.ActionResult;
 import build.bazel.remote.execution.v2.OutputFile;
@@ -123,6 +124,14 @@ class DiskTierOnMembersTest {
       assertThat(Futures.await(cas.get(blobs.get(2)))).isEmpty();
       assertThat(Futures.await(cas.get(blobs.get(0)))).isPresent();
       assertThat(Futures.await(cas.get(blobs.get(11)))).isPresent();
+    }
+  }
+
+  @Test
+  void aSecondMemberOnTheSameDirectoryIsRefused() {
+    try (DiskBackedMembers members = new DiskBackedMembers(TestHazelcast.uniqueClusterName(), 64 * MIB)) {
+      members.start(tmp.resolve("a"));
+      assertThatThrownBy(() -> members.start(tmp.resolve("a"))).hasMessageContaining("in use by another cache member");
     }
   }
 
