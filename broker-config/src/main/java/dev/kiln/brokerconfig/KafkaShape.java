@@ -28,6 +28,15 @@ public record KafkaShape(
         withPrefix(broker, ""));
   }
 
+  /** This shape with {@code partitions} partitions for the actions topic (more workers want more; see docs/operations.md). */
+  public KafkaShape withActionPartitions(int partitions) {
+    if (partitions < 1) {
+      throw new IllegalArgumentException("the actions topic needs at least one partition, not " + partitions);
+    }
+    return new KafkaShape(new TopicShape(actions.name(), partitions, actions.replication(), actions.configs()), results, shareGroupId,
+        shareGroupConfigs, brokerSettings);
+  }
+
   /** The delivery-count limit after which Kafka archives a record. */
   public int deliveryCountLimit() {
     return Integer.parseInt(shareGroupConfigs.getOrDefault("share.delivery.count.limit", "5"));

@@ -11,19 +11,38 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.ConfigResource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Creates Kiln's topics when they are missing and applies the share-group settings. Idempotent:
- * every front node and worker may run it at start-up.
+ * Creates Kiln's topics when they are missing, grows a topic that has fewer partitions than the
+ * shape asks for (Kafka cannot shrink one; more are left alone, with a warning) and applies the
+ * share-group settings. Idempotent: every front node and worker may run it at start-up.
  */
 public final class TopicInitializer {
   private static final Logger LOG = LoggerFactory.getLogger(TopicInitializer.class);
 
   private TopicInitializer() {}
+
+  private static void grow(Admin admin, KafkaShape shape, Set<String> existing, long timeoutMs)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    for (TopicShape t : List.of(shape.actions(), shape.results())) {
+      if (!existing.contains(t.name())) {
+        continue;
+      }
+      int now = admin.describeTopics(List.of(t.name())).allTopicNames().get(timeoutMs, TimeUnit.MILLISECONDS).get(t.name()).partitions().size();
+      if (now < t.partitions()) {
+        admin.createPartitions(Map.of(t.name(), NewPartitions.increaseTo(t.partitions()))).all().get(timeoutMs, TimeUnit.MILLISECONDS);
+        LOG.info("grew topic {} from {} to {} partitions", t.name(), now, t.partitions());
+      } else if (now > t.partitions()) {
+        LOG.warn("topic {} has {} partitions, more than the {} asked for; Kafka cannot shrink a topic, so it keeps {}", t.name(), now,
+            t.partitions(), now);
+      }
+    }
+  }
 
   /** Ensures the shape on the cluster at {@code bootstrap}, waiting up to {@code timeoutMs}. */
   public static void ensure(String bootstrap, KafkaShape shape, long timeoutMs) {
@@ -47,6 +66,7 @@ public final class TopicInitializer {
           }
         }
       }
+      grow(admin, shape, existing, timeoutMs);
       ConfigResource group = new ConfigResource(ConfigResource.Type.GROUP, shape.shareGroupId());
       List<AlterConfigOp> ops = shape.shareGroupConfigs().entrySet().stream()
           .map(e -> new AlterConfigOp(new ConfigEntry(e.getKey(), e.getValue()), AlterConfigOp.OpType.SET))
