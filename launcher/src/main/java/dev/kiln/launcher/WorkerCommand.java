@@ -24,6 +24,10 @@ final class WorkerCommand implements Callable<Integer> {
   @Option(names = "--data-dir", defaultValue = "data/worker", description = "Exec roots and the local blob cache (default ${DEFAULT-VALUE}).")
   Path dataDir;
 
+  @Option(names = "--cache-gb", defaultValue = "10",
+      description = "Byte budget in GiB of the local blob cache under <data-dir>, least recently used out first (default ${DEFAULT-VALUE}).")
+  double cacheGb;
+
   @Option(names = "--id", description = "Worker id (default: worker-<random>).")
   String id;
 
@@ -39,12 +43,19 @@ final class WorkerCommand implements Callable<Integer> {
   @Option(names = "--simulate", hidden = true, description = "Run no commands; 'sleep N' actions just wait (scheduler benchmarks).")
   boolean simulate;
 
+  static long cacheBytes(double gib) {
+    if (!(gib > 0)) {
+      throw new IllegalArgumentException("--cache-gb must be positive, not " + gib);
+    }
+    return (long) (gib * (1L << 30));
+  }
+
   @Override
   public Integer call() throws Exception {
     String workerId = id != null ? id : "worker-" + UUID.randomUUID().toString().substring(0, 8);
     int n = slots != null ? slots : Runtime.getRuntime().availableProcessors();
     WorkerConfig defaults = WorkerConfig.defaults(workerId, n, dataDir.toAbsolutePath().resolve(workerId))
-        .withLimits(limits.limits()).withMaxTimeout(limits.maxTimeout()).withPool(pool);
+        .withLimits(limits.limits()).withMaxTimeout(limits.maxTimeout()).withPool(pool).withCacheBytes(cacheBytes(cacheGb));
     WorkerConfig config = simulate ? defaults.simulating() : defaults;
     var runner = WorkerRole.sandbox(config, allowUnsandboxed);
     KafkaShape shape = KafkaShape.load();

@@ -84,7 +84,7 @@ public final class WorkerNode implements AutoCloseable {
 
   public void start() {
     toolchains = config.simulate() ? List.of() : CompilerProbe.probe(System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
-    LocalBlobCache cache = new LocalBlobCache(config.cacheDir(), cluster.cas());
+    LocalBlobCache cache = new LocalBlobCache(config.cacheDir(), cluster.cas(), config.cacheBytes());
     ActionExecutor core = config.simulate()
         ? new SimulatedActionExecutor(cluster.cas(), config.workerId(), clock)
         : new LocalActionExecutor(cluster.cas(), cache, runner, config, clock);

@@ -15,14 +15,14 @@ import java.util.stream.Stream;
  * modification time). Temp files left by a crash mid-write are deleted; anything else that is not
  * a value file is left alone and not counted.
  */
-final class DiskScan {
-  static final String TMP_SUFFIX = ".tmp";
+public final class DiskScan {
+  public static final String TMP_SUFFIX = ".tmp";
 
-  record Entry(String name, long bytes, long modifiedMillis) {}
+  public record Entry(String name, long bytes, long modifiedMillis) {}
 
   private DiskScan() {}
 
-  static List<Entry> scan(Path dir) {
+  public static List<Entry> scan(Path dir) {
     List<Entry> entries = new ArrayList<>();
     try {
       Files.createDirectories(dir);

@@ -10,7 +10,6 @@ import dev.kiln.tree.InputTree;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 
 /**
@@ -47,7 +46,7 @@ public final class InputMaterializer {
     for (FileNode f : dir.getFilesList()) {
       deadline.check("laying out inputs");
       Path target = at.resolve(f.getName());
-      Files.copy(cache.path(Digest.fromProto(f.getDigest())), target, StandardCopyOption.REPLACE_EXISTING);
+      cache.copyTo(Digest.fromProto(f.getDigest()), target);
       Files.setPosixFilePermissions(target, PosixFilePermissions.fromString(f.getIsExecutable() ? "r-xr-xr-x" : "r--r--r--"));
     }
     for (SymlinkNode s : dir.getSymlinksList()) {
