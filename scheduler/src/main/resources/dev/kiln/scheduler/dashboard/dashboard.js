@@ -65,7 +65,7 @@ function axes(box, max, label) {
 
 function throughput(minutes) {
   const box = $('throughput');
-  const max = Math.max(4, ...minutes.map((m) => m.hits + m.executed));
+  const max = 4 * Math.max(1, Math.ceil(Math.max(...minutes.map((m) => m.hits + m.executed)) / 4)); // whole numbers on the axis
   axes(box, max, (v) => Math.round(v));
   const w = 600 / minutes.length;
   minutes.forEach((m, i) => {
