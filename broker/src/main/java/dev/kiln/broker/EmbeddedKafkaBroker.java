@@ -30,11 +30,13 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   private final Path dataDir;
   private final int port;
   private final int controllerPort;
+  private final String bindHost;
   private final String host;
   private KafkaRaftServer server;
 
-  private EmbeddedKafkaBroker(Path dataDir, String host, int port, int controllerPort) {
+  private EmbeddedKafkaBroker(Path dataDir, String bindHost, String host, int port, int controllerPort) {
     this.dataDir = dataDir;
+    this.bindHost = bindHost;
     this.host = host;
     this.port = port;
     this.controllerPort = controllerPort;
@@ -42,9 +44,17 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
   /** Starts a broker on {@code host:port} (0 picks a free port) storing its log in {@code dataDir}. */
   public static EmbeddedKafkaBroker start(Path dataDir, String host, int port) {
+    return start(dataDir, host, host, port);
+  }
+
+  /**
+   * Listens on {@code bindHost} (0.0.0.0: every interface, as in a container) and tells clients to
+   * connect to {@code advertisedHost} (a name they resolve, e.g. the compose service's).
+   */
+  public static EmbeddedKafkaBroker start(Path dataDir, String bindHost, String advertisedHost, int port) {
     int brokerPort = port == 0 ? freePort() : port;
     int ctlPort = readOrPickControllerPort(dataDir);
-    EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(dataDir, host, brokerPort, ctlPort);
+    EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(dataDir, bindHost, advertisedHost, brokerPort, ctlPort);
     broker.startServer();
     return broker;
   }
@@ -64,7 +74,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     props.setProperty("process.roles", "broker,controller");
     props.setProperty("node.id", "1");
     props.setProperty("controller.quorum.voters", "1@" + host + ":" + controllerPort);
-    props.setProperty("listeners", "PLAINTEXT://" + host + ":" + port + ",CONTROLLER://" + host + ":" + controllerPort);
+    props.setProperty("listeners", "PLAINTEXT://" + bindHost + ":" + port + ",CONTROLLER://" + bindHost + ":" + controllerPort);
     props.setProperty("advertised.listeners", "PLAINTEXT://" + host + ":" + port);
     props.setProperty("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
     props.setProperty("controller.listener.names", "CONTROLLER");

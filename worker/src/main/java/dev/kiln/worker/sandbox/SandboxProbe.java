@@ -48,9 +48,11 @@ public final class SandboxProbe {
         && stderr.contains("namespace")) {
       fix = "user namespaces are disabled for unprivileged users: sysctl -w kernel.unprivileged_userns_clone=1 and "
           + "user.max_user_namespaces=10000 (Ubuntu 23.10+: kernel.apparmor_restrict_unprivileged_userns=0)";
-    } else if (stderr.contains("Can't mount proc") || stderr.contains("mount") && stderr.contains("Operation not permitted")) {
-      fix = "the container forbids the mounts a sandbox needs: run the worker with security_opt seccomp=unconfined, "
-          + "apparmor=unconfined and systempaths=unconfined (see docs/operations.md)";
+    } else if (stderr.contains("Can't mount proc") || stderr.contains("max_user_namespaces")
+        || stderr.contains("mount") && stderr.contains("Operation not permitted")) {
+      fix = "the container forbids the mounts a sandbox needs: run the worker with security_opt seccomp=unconfined and "
+          + "apparmor=unconfined, plus cap_add SYS_ADMIN (Kiln's image then prepares /proc for bubblewrap and drops it) "
+          + "or systempaths=unconfined (see docs/adr/0010)";
     } else if (stderr.contains("Can't find source path") || stderr.contains("Permission denied")) {
       fix = "the sandbox user cannot reach the exec root: choose a --data-dir whose parent directories are searchable (o+x)";
     } else {
