@@ -79,7 +79,7 @@ public final class ScaleOutBench {
     return upload(channel, n, "sleep 1");
   }
 
-  private static List<Digest> upload(ManagedChannel channel, int n, String script) {
+  static List<Digest> upload(ManagedChannel channel, int n, String script) {
     List<Digest> out = new ArrayList<>();
     var cas = ContentAddressableStorageGrpc.newBlockingStub(channel);
     BatchUpdateBlobsRequest.Builder batch = BatchUpdateBlobsRequest.newBuilder();

@@ -18,9 +18,14 @@ final class FrontLimitOptions {
   @Option(names = "--upload-budget-mb", defaultValue = "1024", description = "Unfinished ByteStream uploads held in memory, all clients together (default ${DEFAULT-VALUE}).")
   long uploadBudgetMb;
 
+  @Option(names = "--max-in-flight-per-user", defaultValue = "0",
+      description = "Actions one user may have queued or running through a front node; more wait their turn, in order (default ${DEFAULT-VALUE}: no cap).")
+  int maxInFlightPerUser;
+
   FrontDoorLimits limits() {
     FrontDoorLimits d = FrontDoorLimits.defaults();
     return d.withConnections(Duration.ofSeconds(idleTimeoutS), connectionsPerClient)
-        .withGomaBodies(gomaExecMb << 20, d.gomaFileBytes()).withUploadBudgetBytes(uploadBudgetMb << 20);
+        .withGomaBodies(gomaExecMb << 20, d.gomaFileBytes()).withUploadBudgetBytes(uploadBudgetMb << 20)
+        .withMaxInFlightPerUser(maxInFlightPerUser);
   }
 }

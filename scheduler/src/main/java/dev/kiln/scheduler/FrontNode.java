@@ -7,6 +7,8 @@ import dev.kiln.cas.BlobStore;
 import dev.kiln.queue.ActionQueue;
 import dev.kiln.queue.OperationEventFeed;
 import dev.kiln.scheduler.exec.ExecutionCoordinator;
+import dev.kiln.scheduler.exec.fair.FairAdmission;
+import dev.kiln.scheduler.exec.fair.SlotWindow;
 import dev.kiln.scheduler.exec.OperationWatchers;
 import dev.kiln.scheduler.grpc.ActionCacheEndpoint;
 import dev.kiln.scheduler.grpc.ByteStreamEndpoint;
@@ -94,6 +96,7 @@ public final class FrontNode implements AutoCloseable {
   private final HttpRoutes routes = new HttpRoutes();
   private final PrometheusMeterRegistry metrics;
   private HttpServer server;
+  private SlotWindow slotWindow;
   private JvmMetrics jvmMetrics;
   private ActionRecords.Limits recordLimits = ActionRecords.Limits.defaults();
   private EventStream events;
@@ -155,11 +158,18 @@ public final class FrontNode implements AutoCloseable {
     new ActionCacheEndpoint(reapiCache, requesters, journal).bind(bindings);
     new ByteStreamEndpoint(cluster.cas(), blocking, config.maxBlobBytes(), limits.uploadBudgetBytes(), clock).bind(bindings);
     ExecutionCoordinator.Settings admission = new ExecutionCoordinator.Settings(config.nodeId(), config.defaultTimeout(), config.maxTimeout());
+    // One fair-share gate for every protocol: the farm's live slots are the window, the rest waits its turn.
+    FairAdmission fair = new FairAdmission(limits.maxInFlightPerUser(), cluster.reader(), clock);
+    slotWindow = new SlotWindow(vertx, cluster.registry(), fair);
+    Gauge.builder("kiln.actions.waiting", fair, FairAdmission::waiting)
+        .description("Validated actions waiting on this node for their fair share").strongReference(true).register(metrics);
+    Gauge.builder("kiln.actions.admitted", fair, FairAdmission::inFlight)
+        .description("This node's actions queued or running").strongReference(true).register(metrics);
     ExecutionCoordinator coordinator = new ExecutionCoordinator(cluster.cas(), reapiCache, cluster.dedup(), cluster.reader(),
-        cluster.writer(), cluster.queue(), cluster.registry(), clock, admission);
+        cluster.writer(), cluster.queue(), cluster.registry(), clock, admission, fair);
     // Goma looks the action up itself (counted as goma) before admitting it: its coordinator's second look is not counted.
     ExecutionCoordinator gomaCoordinator = new ExecutionCoordinator(cluster.cas(), checkedCache, cluster.dedup(), cluster.reader(),
-        cluster.writer(), cluster.queue(), cluster.registry(), clock, admission);
+        cluster.writer(), cluster.queue(), cluster.registry(), clock, admission, fair);
     new ExecutionEndpoint(vertx, coordinator, cluster.reader(), watchers, config.keepalive(), requesters, journal).bind(bindings);
     routes.exact("/healthz", new HealthHandler(cluster.registry()));
     Readiness readiness = new CachedReadiness(new FarmReadiness(cluster.broker(), cluster.registry(), java.time.Duration.ofSeconds(4)),
@@ -192,7 +202,7 @@ public final class FrontNode implements AutoCloseable {
     StaticAssets.PATHS.keySet().forEach(path -> routes.exact(path, viewers.guard(assets)));
     routes.exact("/events", viewers.guard(events)).exact("/actions", viewers.guard(actions));
 
-    cluster.results().start(watchers.andThen(journal));
+    cluster.results().start(watchers.andThen(journal).andThen(fair));
     HttpServerOptions options = new HttpServerOptions().setHost(config.host()).setPort(config.port())
         .setHttp2ClearTextEnabled(true).setTcpNoDelay(true)
         .setHttp2RstFloodMaxRstFramePerWindow(100_000)
@@ -218,6 +228,9 @@ public final class FrontNode implements AutoCloseable {
 
   /** Stops accepting requests, then stops reading results. */
   public Future<Void> stop() {
+    if (slotWindow != null) {
+      slotWindow.close();
+    }
     if (events != null) {
       events.close();
     }

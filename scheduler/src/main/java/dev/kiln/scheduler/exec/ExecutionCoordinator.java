@@ -20,6 +20,9 @@ import dev.kiln.common.Futures;
 import dev.kiln.proto.events.OperationRecord;
 import dev.kiln.proto.events.QueuedAction;
 import dev.kiln.queue.ActionQueue;
+import dev.kiln.scheduler.exec.fair.FairAdmission;
+import dev.kiln.scheduler.exec.fair.FairAdmission.Scheduled;
+import dev.kiln.scheduler.exec.fair.Tenant;
 import dev.kiln.state.ExecutionDeduplicator;
 import dev.kiln.state.ExecutionStateReader;
 import dev.kiln.state.ExecutionStateWriter;
@@ -38,8 +41,9 @@ import java.util.concurrent.CompletionStage;
  * join an identical action already in flight anywhere in the cluster or queue it as a new
  * operation. An action whose platform no live worker offers waits for one (bounded) and then fails
  * with FAILED_PRECONDITION instead of sitting in the queue ({@link PlatformGate}); the platform
- * travels with the queued action so the worker can check it too. Runs no I/O of its own beyond
- * the core interfaces.
+ * travels with the queued action so the worker can check it too. A validated action then waits for
+ * its fair share ({@link FairAdmission}) before it becomes an operation. Runs no I/O of its own
+ * beyond the core interfaces.
  */
 public final class ExecutionCoordinator {
   /**
@@ -62,9 +66,18 @@ public final class ExecutionCoordinator {
   private final Clock clock;
   private final Settings settings;
   private final PlatformGate platforms;
+  private final FairAdmission fair;
 
+  /** A coordinator with a fair-share gate of its own and no cap (tests, benchmarks). */
   public ExecutionCoordinator(BlobStore cas, ActionCache actionCache, ExecutionDeduplicator dedup, ExecutionStateReader reader,
       ExecutionStateWriter writer, ActionQueue queue, WorkerRegistry workers, Clock clock, Settings settings) {
+    this(cas, actionCache, dedup, reader, writer, queue, workers, clock, settings, new FairAdmission(0, reader, clock));
+  }
+
+  /** A coordinator admitting through {@code fair}, which the node's other coordinators share. */
+  public ExecutionCoordinator(BlobStore cas, ActionCache actionCache, ExecutionDeduplicator dedup, ExecutionStateReader reader,
+      ExecutionStateWriter writer, ActionQueue queue, WorkerRegistry workers, Clock clock, Settings settings, FairAdmission fair) {
+    this.fair = fair;
     this.cas = cas;
     this.actionCache = actionCache;
     this.dedup = dedup;
@@ -76,7 +89,13 @@ public final class ExecutionCoordinator {
     this.platforms = new PlatformGate(workers, clock, settings.platformWait(), settings.platformRecheck(), Duration.ofSeconds(1));
   }
 
+  /** Admits {@code request} as nobody in particular. */
   public CompletionStage<Admission> admit(ExecuteRequest request) {
+    return admit(request, Tenant.ANONYMOUS);
+  }
+
+  /** Admits {@code request}, counted against {@code tenant}'s fair share. */
+  public CompletionStage<Admission> admit(ExecuteRequest request, Tenant tenant) {
     return Futures.attempt(() -> {
       DigestFunctions.check(request.getDigestFunction());
       Digest digest = Digest.fromProto(request.getActionDigest());
@@ -92,7 +111,8 @@ public final class ExecutionCoordinator {
           ExecuteResponse response = ExecuteResponse.newBuilder().setResult(hit.get()).setCachedResult(true).build();
           return CompletableFuture.completedFuture(new Admission(newName(), digest, Optional.of(response)));
         }
-        return validate(digest).thenCompose(v -> platforms.await(v.platform()).thenCompose(ok -> schedule(key, digest, v, request)));
+        return validate(digest).thenCompose(v -> platforms.await(v.platform()).thenCompose(ok -> fair.submit(tenant,
+            request.getExecutionPolicy().getPriority(), name -> schedule(key, digest, v, request, name, tenant))));
       });
     });
   }
@@ -120,10 +140,11 @@ public final class ExecutionCoordinator {
     });
   }
 
-  private CompletionStage<Admission> schedule(ActionKey key, Digest digest, Validated validated, ExecuteRequest request) {
+  private CompletionStage<Scheduled> schedule(ActionKey key, Digest digest, Validated validated, ExecuteRequest request, String name,
+      Tenant tenant) {
     Action action = validated.action();
-    String name = newName();
-    QueuedAction queued = QueuedAction.newBuilder().setOperationName(name).setInstanceName(key.instance())
+    QueuedAction queued = QueuedAction.newBuilder().setOperationName(name).setInstanceName(key.instance()).setUser(tenant.user())
+        .setBuild(tenant.build())
         .setActionDigest(digest.toProto()).setSkipCacheLookup(request.getSkipCacheLookup())
         .setDoNotCache(action.getDoNotCache()).setPriority(request.getExecutionPolicy().getPriority())
         .setQueuedTime(now()).setOrigin(settings.nodeId()).setPlatform(validated.platform()).build();
@@ -133,14 +154,15 @@ public final class ExecutionCoordinator {
     return writer.put(record).thenCompose(v -> action.getDoNotCache() ? enqueue(queued, record, null) : claimOrJoin(key, queued, record));
   }
 
-  private CompletionStage<Admission> claimOrJoin(ActionKey key, QueuedAction queued, OperationRecord record) {
+  private CompletionStage<Scheduled> claimOrJoin(ActionKey key, QueuedAction queued, OperationRecord record) {
     return dedup.claim(key.key(), queued.getOperationName()).thenCompose(owner -> {
       if (owner.isEmpty()) {
         return enqueue(queued, record, key);
       }
       return reader.get(owner.get()).thenCompose(ownerRecord -> {
         if (ownerRecord.isPresent() && !ownerRecord.get().getDone()) {
-          return CompletableFuture.completedFuture(new Admission(owner.get(), Digest.fromProto(queued.getActionDigest()), Optional.empty()));
+          return CompletableFuture.completedFuture(
+              new Scheduled(new Admission(owner.get(), Digest.fromProto(queued.getActionDigest()), Optional.empty()), false));
         }
         // The claim outlived its operation (expired record, or a worker that died between
         // finishing and releasing): take it over.
@@ -149,16 +171,16 @@ public final class ExecutionCoordinator {
     });
   }
 
-  private CompletionStage<Admission> enqueue(QueuedAction queued, OperationRecord record, ActionKey claimed) {
+  private CompletionStage<Scheduled> enqueue(QueuedAction queued, OperationRecord record, ActionKey claimed) {
     Admission admission = new Admission(queued.getOperationName(), Digest.fromProto(queued.getActionDigest()), Optional.empty());
-    return queue.enqueue(queued).thenApply(v -> admission)
+    return queue.enqueue(queued).thenApply(v -> new Scheduled(admission, true))
         .exceptionallyCompose(e -> {
           FarmException fe = FarmException.wrap(e, "Failed to queue action %s", queued.getActionDigest().getHash());
           CompletionStage<Void> undo = claimed == null ? CompletableFuture.completedFuture(null)
               : dedup.release(claimed.key(), queued.getOperationName());
           return undo.thenCompose(v -> writer.put(record.toBuilder().setDone(true).setStage(ExecutionStage.Value.COMPLETED)
                   .setResponse(ExecuteResponse.newBuilder().setStatus(fe.toStatus())).build()))
-              .thenCompose(v -> Futures.<Admission>failed(fe));
+              .thenCompose(v -> Futures.<Scheduled>failed(fe));
         });
   }
 

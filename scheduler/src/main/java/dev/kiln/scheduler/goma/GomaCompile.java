@@ -22,6 +22,7 @@ import dev.kiln.proto.goma.FileBlob;
 import dev.kiln.scheduler.Blocking;
 import dev.kiln.scheduler.exec.ExecutionCoordinator;
 import dev.kiln.scheduler.exec.OperationOutcome;
+import dev.kiln.scheduler.exec.fair.Tenant;
 import dev.kiln.scheduler.records.ActionJournal;
 import dev.kiln.scheduler.records.Requester;
 import dev.kiln.toolchain.CompilerProbe;
@@ -148,7 +149,7 @@ public final class GomaCompile {
     uploads.add(cas.put(actionDigest, action.toByteArray()));
     ExecuteRequest execute = ExecuteRequest.newBuilder().setInstanceName("").setActionDigest(actionDigest.toProto())
         .setSkipCacheLookup(req.getCachePolicy() == ExecReq.CachePolicy.STORE_ONLY).build();
-    return Blocking.onContext(Futures.all(uploads).thenCompose(v -> coordinator.admit(execute))).compose(adm -> {
+    return Blocking.onContext(Futures.all(uploads).thenCompose(v -> coordinator.admit(execute, new Tenant(who.user(), who.build())))).compose(adm -> {
       adm.cached().ifPresentOrElse(c -> journal.served(who, actionDigest, c.getResult()), () -> journal.admitted(who, adm.operationName(), actionDigest));
       Future<build.bazel.remote.execution.v2.ExecuteResponse> response = adm.cached().isPresent()
           ? Future.succeededFuture(adm.cached().get()) : outcomes.await(adm.operationName());

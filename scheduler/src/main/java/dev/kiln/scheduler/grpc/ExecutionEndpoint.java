@@ -15,6 +15,7 @@ import dev.kiln.scheduler.Blocking;
 import dev.kiln.scheduler.exec.ExecutionCoordinator;
 import dev.kiln.scheduler.exec.OperationWatchers;
 import dev.kiln.scheduler.exec.Operations;
+import dev.kiln.scheduler.exec.fair.Tenant;
 import dev.kiln.scheduler.records.ActionJournal;
 import dev.kiln.scheduler.records.Requester;
 import dev.kiln.scheduler.records.Requesters;
@@ -67,7 +68,7 @@ public final class ExecutionEndpoint {
   private void execute(GrpcServerRequest<ExecuteRequest, Operation> call, ExecuteRequest raw) {
     ExecuteRequest req = raw.toBuilder().setInstanceName(InstanceNames.normalize(raw.getInstanceName())).build();
     Requester who = requesters.reapi(call.headers(), call.connection());
-    Blocking.onContext(coordinator.admit(req)).onComplete(ar -> {
+    Blocking.onContext(coordinator.admit(req, new Tenant(who.user(), who.build()))).onComplete(ar -> {
       if (ar.failed()) {
         GrpcBindings.fail(call.response(), ar.cause());
       } else if (ar.result().cached().isPresent()) {
