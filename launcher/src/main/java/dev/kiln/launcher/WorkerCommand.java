@@ -40,6 +40,13 @@ final class WorkerCommand implements Callable<Integer> {
   @Option(names = "--pool", defaultValue = "default", description = "The worker pool it serves: actions asking for platform property pool=<name> (default ${DEFAULT-VALUE}).")
   String pool;
 
+  @Option(names = "--metrics-port", defaultValue = "-1",
+      description = "Serve Prometheus GET /metrics (phase histograms, slots busy/idle, JVM) on this port; 0 picks a free one (default: off).")
+  int metricsPort;
+
+  @Option(names = "--metrics-host", defaultValue = "0.0.0.0", description = "Address the metrics port binds to (default ${DEFAULT-VALUE}).")
+  String metricsHost;
+
   @Option(names = "--simulate", hidden = true, description = "Run no commands; 'sleep N' actions just wait (scheduler benchmarks).")
   boolean simulate;
 
@@ -61,7 +68,11 @@ final class WorkerCommand implements Callable<Integer> {
     KafkaShape shape = KafkaShape.load();
     TopicInitializer.ensure(farm.kafka, shape, 120_000);
     HazelcastInstance hz = KilnHazelcast.client(farm.cluster, farm.cacheMembers());
-    WorkerRole worker = WorkerRole.start(config, runner, SharedState.on(hz, FrontNodeConfig.DEFAULT_MAX_BLOB_BYTES), farm.kafka, shape);
+    WorkerRole worker = WorkerRole.start(config, runner, SharedState.on(hz, FrontNodeConfig.DEFAULT_MAX_BLOB_BYTES), farm.kafka, shape,
+        metricsHost, metricsPort);
+    if (worker.metricsPort() >= 0) {
+      System.out.println("kiln worker " + workerId + ": Prometheus metrics on http://" + metricsHost + ":" + worker.metricsPort() + "/metrics");
+    }
     return RoleProcess.runUntilStopped("kiln worker " + workerId + " running " + n + " slot(s)", () -> {
       worker.close();
       hz.shutdown();

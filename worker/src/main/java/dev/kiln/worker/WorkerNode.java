@@ -59,6 +59,7 @@ public final class WorkerNode implements AutoCloseable {
   private final ScheduledExecutorService heartbeat;
   private List<Toolchain> toolchains = List.of();
   private List<Platform.Property> offered = List.of();
+  private java.util.function.UnaryOperator<ActionExecutor> outermost = java.util.function.UnaryOperator.identity();
 
   public WorkerNode(WorkerConfig config, Cluster cluster, SandboxRunner runner, Clock clock) {
     this.config = config;
@@ -82,6 +83,12 @@ public final class WorkerNode implements AutoCloseable {
     return config.workerId();
   }
 
+  /** Wraps the executor stack in {@code decorator} (e.g. worker metrics); call before {@link #start()}. */
+  public WorkerNode decorate(java.util.function.UnaryOperator<ActionExecutor> decorator) {
+    this.outermost = decorator;
+    return this;
+  }
+
   public void start() {
     toolchains = config.simulate() ? List.of() : CompilerProbe.probe(System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
     LocalBlobCache cache = new LocalBlobCache(config.cacheDir(), cluster.cas(), config.cacheBytes());
@@ -89,8 +96,8 @@ public final class WorkerNode implements AutoCloseable {
         ? new SimulatedActionExecutor(cluster.cas(), config.workerId(), clock)
         : new LocalActionExecutor(cluster.cas(), cache, runner, config, clock);
     offered = WorkerPlatform.offered(config.pool(), toolchains);
-    ActionExecutor executor = new LoggingActionExecutor(
-        new PlatformCheckingActionExecutor(new CachingActionExecutor(core, cluster.actionCache()), offered), config.workerId());
+    ActionExecutor executor = outermost.apply(new LoggingActionExecutor(
+        new PlatformCheckingActionExecutor(new CachingActionExecutor(core, cluster.actionCache()), offered), config.workerId()));
     ActionRun run = new ActionRun(executor, cluster.reporter(), cluster.leases(), config.workerId(), busy, () -> killed,
         cluster.deliveryLimit());
     leaser = new WorkerLeaser(cluster.sources(), cluster.leases(), cluster.operations(), cluster.reporter(),
