@@ -56,11 +56,6 @@ public final class EventStream implements Handler<HttpServerRequest> {
     }
   }
 
-  /** Open streams. */
-  public int viewers() {
-    return viewers.size();
-  }
-
   private void tick() {
     synchronized (this) {
       if (viewers.isEmpty() || building) {

@@ -23,10 +23,6 @@ public final class ActionCacheEndpoint {
   private final Requesters requesters;
   private final ActionJournal journal;
 
-  public ActionCacheEndpoint(ActionCache cache) {
-    this(cache, new Requesters(dev.kiln.scheduler.auth.Authenticator.open()), ActionJournal.NONE);
-  }
-
   /** An endpoint that reports each hit (an action served from the cache) to {@code journal}. */
   public ActionCacheEndpoint(ActionCache cache, Requesters requesters, ActionJournal journal) {
     this.cache = cache;

@@ -43,12 +43,7 @@ public final class ExecutionEndpoint {
   private final Requesters requesters;
   private final ActionJournal journal;
 
-  public ExecutionEndpoint(Vertx vertx, ExecutionCoordinator coordinator, ExecutionStateReader operations,
-      OperationWatchers watchers, Duration keepalive) {
-    this(vertx, coordinator, operations, watchers, keepalive, new Requesters(dev.kiln.scheduler.auth.Authenticator.open()), ActionJournal.NONE);
-  }
-
-  /** An endpoint that reports each cache answer and admission to {@code journal}. */
+  /** An endpoint that reports each cache answer and admission to {@code journal}, naming the requester with {@code requesters}. */
   public ExecutionEndpoint(Vertx vertx, ExecutionCoordinator coordinator, ExecutionStateReader operations,
       OperationWatchers watchers, Duration keepalive, Requesters requesters, ActionJournal journal) {
     this.requesters = requesters;

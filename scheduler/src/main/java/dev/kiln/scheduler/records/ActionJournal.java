@@ -10,15 +10,6 @@ import dev.kiln.common.Digest;
  * Calls never block and never fail the request.
  */
 public interface ActionJournal {
-  /** Records nothing (tests and tools that build endpoints without a journal). */
-  ActionJournal NONE = new ActionJournal() {
-    @Override
-    public void served(Requester who, Digest action, ActionResult result) {}
-
-    @Override
-    public void admitted(Requester who, String operationName, Digest action) {}
-  };
-
   /** {@code action} was answered from the action cache with {@code result}. */
   void served(Requester who, Digest action, ActionResult result);
 
