@@ -11,4 +11,11 @@ if [ "${1:-}" = "--host-ca" ]; then
   done
 fi
 "$repo/docker/base-image.sh"
+# vfs (docker/engine.sh's default) stores every layer as a full copy: superseded builds fill the
+# disk. Below 20 GiB free, drop the dangling ones first (the next build then downloads the
+# Maven dependencies again).
+root=$(docker info -f '{{.DockerRootDir}}' 2>/dev/null || echo /var/lib/docker)
+if [ "$(df -Pk "$root" | awk 'NR == 2 {print $4}')" -lt $((20 * 1024 * 1024)) ]; then
+  docker image prune -f >/dev/null
+fi
 docker build -t "$image" -f "$repo/docker/Dockerfile" "$repo"
