@@ -13,20 +13,25 @@ import java.util.Properties;
  * The disk tier under one Hazelcast map on one member. Hazelcast calls {@link #store} on the
  * partition owner before a write is acknowledged (write-delay 0: write-through) and {@link #load}
  * when the owner's memory misses; what load answers is put back in memory (promotion). A key this
- * member's disk lacks is asked of every other member's disk ({@link RemoteDisks}): after a restart
- * or a rebalance the partition's owner is often not the member that wrote it. A value found that
+ * member's disk lacks is asked of the other members' disks that were written for its partition
+ * ({@link RemoteDisks}, {@link PartitionMarks}): after a restart or a rebalance the partition's
+ * owner is often not the member that wrote it. A value found that
  * way is written to this disk too, so it follows its partition. Nothing is loaded eagerly.
  */
 public final class DiskMapStore implements MapStore<String, byte[]>, MapLoaderLifecycleSupport {
   private final DiskTier tier;
+  private final PartitionMarks marks;
+  private HazelcastInstance hz;
   private RemoteDisks remote;
 
-  public DiskMapStore(DiskTier tier) {
+  DiskMapStore(DiskTier tier, PartitionMarks marks) {
     this.tier = tier;
+    this.marks = marks;
   }
 
   @Override
   public void init(HazelcastInstance hz, Properties properties, String mapName) {
+    this.hz = hz;
     this.remote = new RemoteDisks(hz, mapName);
   }
 
@@ -35,6 +40,7 @@ public final class DiskMapStore implements MapStore<String, byte[]>, MapLoaderLi
 
   @Override
   public void store(String key, byte[] value) {
+    marks.mark(partition(key));
     tier.write(key, value);
   }
 
@@ -60,9 +66,13 @@ public final class DiskMapStore implements MapStore<String, byte[]>, MapLoaderLi
     if (local.isPresent()) {
       return local.get();
     }
-    Optional<byte[]> elsewhere = remote.find(key);
-    elsewhere.ifPresent(v -> tier.write(key, v));
+    Optional<byte[]> elsewhere = remote.find(key, partition(key));
+    elsewhere.ifPresent(v -> store(key, v));
     return elsewhere.orElse(null);
+  }
+
+  private int partition(String key) {
+    return hz.getPartitionService().getPartition(key).getPartitionId();
   }
 
   @Override

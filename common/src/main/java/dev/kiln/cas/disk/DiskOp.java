@@ -6,21 +6,24 @@ import java.io.Serializable;
 import java.util.concurrent.Callable;
 
 /**
- * Runs on another member: reads (verified) or deletes one key in that member's disk tier for a
- * map. Answers the value read, or null (absent, deleted, or no disk tier on that member).
+ * Runs on another member, on its disk tier for one map, touching only local files: READ a key
+ * (verified), DELETE a key, or answer the MARKS of the partitions written there. Answers the
+ * value read or the marks, else null (absent, deleted, or no disk tier on that member).
  */
 final class DiskOp implements Callable<byte[]>, Serializable, HazelcastInstanceAware {
-  private static final long serialVersionUID = 1L;
+  private static final long serialVersionUID = 2L;
+
+  enum Kind { READ, DELETE, MARKS }
 
   private final String mapName;
   private final String key;
-  private final boolean delete;
+  private final Kind kind;
   private transient HazelcastInstance hz;
 
-  DiskOp(String mapName, String key, boolean delete) {
+  DiskOp(String mapName, String key, Kind kind) {
     this.mapName = mapName;
     this.key = key;
-    this.delete = delete;
+    this.kind = kind;
   }
 
   @Override
@@ -30,14 +33,17 @@ final class DiskOp implements Callable<byte[]>, Serializable, HazelcastInstanceA
 
   @Override
   public byte[] call() {
-    DiskTier tier = DiskTiers.local(hz, mapName);
-    if (tier == null) {
+    DiskTiers.MemberDisk disk = DiskTiers.memberDisk(hz, mapName);
+    if (disk == null) {
       return null;
     }
-    if (delete) {
-      tier.delete(key);
-      return null;
-    }
-    return tier.read(key).orElse(null);
+    return switch (kind) {
+      case READ -> disk.tier().read(key).orElse(null);
+      case DELETE -> {
+        disk.tier().delete(key);
+        yield null;
+      }
+      case MARKS -> disk.marks().toByteArray();
+    };
   }
 }

@@ -13,7 +13,7 @@ import java.util.concurrent.ConcurrentMap;
 /**
  * Puts a disk tier under a member's CAS and action-cache maps: {@code <dir>/cas} (70% of the
  * budget, content-addressed), {@code <dir>/ac-raw} (20%, opaque HTTP-cache entries) and
- * {@code <dir>/ac} (10%, action results). Each map gets a write-through {@link DiskMapStore}; the
+ * {@code <dir>/ac} (10%, action results), each with its partition marks ({@code <dir>/cas.partitions}, ...). Each map gets a write-through {@link DiskMapStore}; the
  * tiers are also registered in the member's user context, where {@link DiskOp} finds them when
  * another member asks. The directory is locked for this member ({@link DirectoryLock}).
  */
@@ -44,21 +44,30 @@ public final class DiskTiers {
     DirectoryLock lock = DirectoryLock.acquire(settings.dir());
     config.addListenerConfig(new ListenerConfig(lock));
     long total = settings.budgetBytes();
-    attach(config, HazelcastShape.CAS_MAP, new FileDiskTier(settings.dir().resolve("cas"), total / 10 * 7, DiskFormat.CONTENT_ADDRESSED, clock));
-    attach(config, HazelcastShape.RAW_AC_MAP, new FileDiskTier(settings.dir().resolve("ac-raw"), total / 10 * 2, DiskFormat.CHECKSUMMED, clock));
-    attach(config, HazelcastShape.AC_MAP, new FileDiskTier(settings.dir().resolve("ac"), total / 10, DiskFormat.CHECKSUMMED, clock));
+    attach(config, HazelcastShape.CAS_MAP, settings.dir(), "cas", total / 10 * 7, DiskFormat.CONTENT_ADDRESSED, clock);
+    attach(config, HazelcastShape.RAW_AC_MAP, settings.dir(), "ac-raw", total / 10 * 2, DiskFormat.CHECKSUMMED, clock);
+    attach(config, HazelcastShape.AC_MAP, settings.dir(), "ac", total / 10, DiskFormat.CHECKSUMMED, clock);
     return config;
   }
 
-  private static void attach(Config config, String mapName, DiskTier tier) {
-    userContext(config).put(CONTEXT_PREFIX + mapName, tier);
-    config.getMapConfig(mapName).setMapStoreConfig(new MapStoreConfig().setEnabled(true).setImplementation(new DiskMapStore(tier))
+  /** One map's disk tier on this member and the partitions it was written for. */
+  record MemberDisk(DiskTier tier, PartitionMarks marks) {}
+
+  private static void attach(Config config, String mapName, Path dir, String name, long budget, DiskFormat format, Clock clock) {
+    MemberDisk disk = new MemberDisk(new FileDiskTier(dir.resolve(name), budget, format, clock), new PartitionMarks(dir.resolve(name + ".partitions")));
+    userContext(config).put(CONTEXT_PREFIX + mapName, disk);
+    config.getMapConfig(mapName).setMapStoreConfig(new MapStoreConfig().setEnabled(true).setImplementation(new DiskMapStore(disk.tier(), disk.marks()))
         .setWriteDelaySeconds(0).setInitialLoadMode(MapStoreConfig.InitialLoadMode.LAZY).setOffload(true));
   }
 
   /** This member's disk tier for {@code mapName}, or null when it has none. */
   public static DiskTier local(HazelcastInstance hz, String mapName) {
-    return (DiskTier) hz.getUserContext().get(CONTEXT_PREFIX + mapName);
+    MemberDisk disk = memberDisk(hz, mapName);
+    return disk == null ? null : disk.tier();
+  }
+
+  static MemberDisk memberDisk(HazelcastInstance hz, String mapName) {
+    return (MemberDisk) hz.getUserContext().get(CONTEXT_PREFIX + mapName);
   }
 
   private static ConcurrentMap<String, Object> userContext(Config config) {

@@ -45,6 +45,11 @@ public final class FileDiskTier implements DiskTier {
   @Override
   public Optional<byte[]> read(String key) {
     String name = format.fileName(key);
+    synchronized (lock) {
+      if (!lru.contains(name)) {
+        return Optional.empty();
+      }
+    }
     byte[] file;
     try {
       file = Files.readAllBytes(path(name));
