@@ -128,6 +128,30 @@ class DiskTierOnMembersTest {
   }
 
   @Test
+  void anActionResultWhoseOutputLeftBothTiersIsNotServed() {
+    try (DiskBackedMembers members = new DiskBackedMembers(TestHazelcast.uniqueClusterName(), 10 * MIB)) {
+      HazelcastInstance a = members.start(tmp.resolve("a"));
+      BlobStore cas = new HazelcastBlobStore(a);
+      byte[] output = new byte[(int) MIB];
+      Digest out = Digest.of(output);
+      Futures.await(cas.put(out, output));
+      ActionKey key = new ActionKey("main", Digest.of(utf8("links a big binary")));
+      var ac = new CompletenessCheckingActionCache(new HazelcastActionCache(a), cas);
+      Futures.await(ac.put(key, ActionResult.newBuilder().addOutputFiles(OutputFile.newBuilder().setPath("a.out").setDigest(out.toProto())).build()));
+      evictMemory(a);
+      assertThat(Futures.await(ac.get(key))).isPresent();
+      for (int i = 1; i <= 8; i++) {
+        byte[] other = new byte[(int) MIB];
+        other[0] = (byte) i;
+        Futures.await(cas.put(Digest.of(other), other));
+      }
+      evictMemory(a);
+      assertThat(Futures.await(cas.get(out))).isEmpty();
+      assertThat(Futures.await(ac.get(key))).isEmpty();
+    }
+  }
+
+  @Test
   void aSecondMemberOnTheSameDirectoryIsRefused() {
     try (DiskBackedMembers members = new DiskBackedMembers(TestHazelcast.uniqueClusterName(), 64 * MIB)) {
       members.start(tmp.resolve("a"));
