@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A worker's membership of the share group on the actions topic (KIP-932): explicit per-record
- * acknowledgement, one record per poll, redelivery when the worker dies before acknowledging (its
+ * acknowledgement, up to {@code batch} records per poll, redelivery when the worker dies before acknowledging (its
  * session closes) and a delivery count per record. The worker acknowledges as soon as it holds a
  * lease in the cluster, so records stay locked for milliseconds, not for the action's run.
  * See docs/adr/0002-kafka-share-groups.md and docs/adr/0009-queue-leases-and-fair-share.md.
@@ -29,16 +29,24 @@ public final class KafkaShareActionSource implements ActionSource {
   private static final Logger LOG = LoggerFactory.getLogger(KafkaShareActionSource.class);
 
   private final KafkaShareConsumer<String, byte[]> consumer;
+  private final int batch;
   private Iterator<ConsumerRecord<String, byte[]>> buffered = List.<ConsumerRecord<String, byte[]>>of().iterator();
 
+  /** A member taking one record per poll. */
   public KafkaShareActionSource(String bootstrap, KafkaShape shape, String clientId) {
+    this(bootstrap, shape, clientId, 1);
+  }
+
+  /** A member taking up to {@code batch} records per poll (the worker asks only when that many slots are free). */
+  public KafkaShareActionSource(String bootstrap, KafkaShape shape, String clientId, int batch) {
+    this.batch = Math.max(1, batch);
     Map<String, Object> cfg = new HashMap<>();
     cfg.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     cfg.put(ConsumerConfig.GROUP_ID_CONFIG, shape.shareGroupId());
     cfg.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
     cfg.put("share.acknowledgement.mode", "explicit");
     cfg.put("share.acquire.mode", "record_limit");
-    cfg.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1);
+    cfg.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, this.batch);
     // The share consumer can stall for a whole fetch.max.wait.ms (500 ms default) at times.
     cfg.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
     cfg.put(ConsumerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000);
@@ -71,12 +79,26 @@ public final class KafkaShareActionSource implements ActionSource {
   }
 
   /**
-   * Sends the acknowledgement now without waiting for it (a busy worker may not poll again for a
-   * while). If it is lost, the record is delivered again, and the worker that gets it finds the
-   * operation leased or done.
+   * Acknowledges without a round trip of its own: the acknowledgement rides on the next poll, or
+   * goes out with {@link #flush} when the worker will not poll for a while. If it is lost, the
+   * record is delivered again, and the worker that gets it finds the operation leased or done.
    */
   private void settle(ConsumerRecord<String, byte[]> record, AcknowledgeType type) {
     consumer.acknowledge(record, type);
+  }
+
+  @Override
+  public int batch() {
+    return batch;
+  }
+
+  @Override
+  public boolean hasBuffered() {
+    return buffered.hasNext();
+  }
+
+  @Override
+  public void flush() {
     consumer.commitAsync();
   }
 

@@ -51,7 +51,7 @@ final class WorkerRole implements AutoCloseable {
     OperationEventSink sink = KafkaOperationEvents.sink(bootstrap, shape, config.workerId());
     WorkerNode.Cluster cluster = new WorkerNode.Cluster(shared.cas(), shared.actionCache(), shared.state(),
         new ResultReporter(shared.state(), shared.state(), sink, config.workerId(), Clock.systemUTC()), shared.state(), shared.leases(),
-        () -> new KafkaShareActionSource(bootstrap, shape, config.workerId()),
+        () -> new KafkaShareActionSource(bootstrap, shape, config.workerId(), WorkerNode.leaseBatch(config.slots())),
         shape.deliveryCountLimit());
     WorkerNode node = new WorkerNode(config, cluster, runner, Clock.systemUTC());
     WorkerMetrics metrics = metricsPort < 0 ? null

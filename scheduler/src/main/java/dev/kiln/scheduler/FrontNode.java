@@ -55,6 +55,10 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
+import java.util.List;
+import java.util.ArrayList;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.Http2Settings;
 import io.vertx.core.http.HttpServer;
@@ -95,7 +99,8 @@ public final class FrontNode implements AutoCloseable {
   private final OperationWatchers watchers = new OperationWatchers();
   private final HttpRoutes routes = new HttpRoutes();
   private final PrometheusMeterRegistry metrics;
-  private HttpServer server;
+  private final List<HttpServer> servers = new ArrayList<>();
+  private static final java.util.concurrent.atomic.AtomicInteger RANDOM_PORT_KEYS = new java.util.concurrent.atomic.AtomicInteger();
   private SlotWindow slotWindow;
   private JvmMetrics jvmMetrics;
   private ActionRecords.Limits recordLimits = ActionRecords.Limits.defaults();
@@ -209,7 +214,7 @@ public final class FrontNode implements AutoCloseable {
         .setInitialSettings(new Http2Settings().setMaxConcurrentStreams(10_000))
         .setHttp2ConnectionWindowSize(16 << 20)
         .setIdleTimeout((int) limits.idleTimeout().toMillis()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
-    server = vertx.createHttpServer(options).connectionHandler(new ConnectionLimiter(limits.maxConnectionsPerAddress())).requestHandler(req -> {
+    Handler<HttpServerRequest> handler = req -> {
       requests.observe(req);
       String type = req.getHeader("content-type");
       if (type != null && type.startsWith("application/grpc")) {
@@ -219,11 +224,33 @@ public final class FrontNode implements AutoCloseable {
       } else {
         routes.handle(req);
       }
+    };
+    ConnectionLimiter connections = new ConnectionLimiter(limits.maxConnectionsPerAddress());
+    // One server per core, each on its own event loop, all on one port: Vert.x spreads the
+    // connections over them (the handlers are shared and thread-safe).
+    // Port 0 (any free port) is asked for as a negative port of this node's own: Vert.x gives every
+    // server listening on the same negative port the same free port.
+    HttpServerOptions shared = new HttpServerOptions(options).setPort(config.port() == 0 ? -RANDOM_PORT_KEYS.incrementAndGet() : config.port());
+    List<Future<HttpServer>> listening = new ArrayList<>();
+    for (int i = 0; i < eventLoops(); i++) {
+      HttpServer next = vertx.createHttpServer(shared).connectionHandler(connections).requestHandler(handler);
+      servers.add(next);
+      listening.add(next.listen());
+    }
+    return Future.all(listening).map(all -> servers.get(0).actualPort()).map(port -> {
+      LOG.info("front node {} listening on {}:{} (gRPC and HTTP) on {} event loops", config.nodeId(), config.host(), port, servers.size());
+      return port;
     });
-    return server.listen().map(s -> {
-      LOG.info("front node {} listening on {}:{} (gRPC and HTTP)", config.nodeId(), config.host(), s.actualPort());
-      return s.actualPort();
-    });
+  }
+
+  /** Event loops serving requests: one per core. */
+  static int eventLoops() {
+    return Math.max(1, Runtime.getRuntime().availableProcessors());
+  }
+
+  /** Servers listening (one per event loop), for tests. */
+  int listeners() {
+    return servers.size();
   }
 
   /** Stops accepting requests, then stops reading results. */
@@ -234,7 +261,7 @@ public final class FrontNode implements AutoCloseable {
     if (events != null) {
       events.close();
     }
-    Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
+    Future<Void> closed = Future.all(servers.stream().map(HttpServer::close).toList()).mapEmpty();
     return closed.onComplete(v -> {
       cluster.results().close();
       if (jvmMetrics != null) {

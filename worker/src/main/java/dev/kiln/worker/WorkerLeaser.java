@@ -75,7 +75,7 @@ final class WorkerLeaser implements Runnable {
       while (!stopping) {
         try (ActionSource source = sources.get()) {
           while (!stopping) {
-            leaseOne(source);
+            leaseSome(source);
           }
         } catch (RuntimeException e) {
           if (stopping) {
@@ -94,26 +94,43 @@ final class WorkerLeaser implements Runnable {
     }
   }
 
-  private void leaseOne(ActionSource source) {
-    if (!acquire()) {
-      return;
+  /**
+   * Records a worker of {@code slots} takes per poll: one per 16 slots. It polls only once that
+   * many slots are free, so it never holds an action it cannot start; a big worker (or a simulated
+   * one) needs fewer round trips, at the cost of at most batch - 1 slots waiting for the next poll.
+   */
+  static int batchFor(int slots) {
+    return Math.max(1, slots / 16);
+  }
+
+  private void leaseSome(ActionSource source) {
+    int want = source.hasBuffered() ? 1 : Math.min(source.batch(), settings.slots());
+    if (!free.tryAcquire(want)) {
+      // Not enough free slots: the last acknowledgements must not wait for a poll that is not coming.
+      source.flush();
+      if (!acquire(want)) {
+        return;
+      }
     }
-    boolean started = false;
+    int held = want;
     try {
       Optional<ActionLease> lease = source.next(Duration.ofMillis(500));
-      if (lease.isPresent()) {
-        started = start(lease.get());
+      while (lease.isPresent()) {
+        if (start(lease.get())) {
+          held--;
+        }
+        lease = held > 0 && source.hasBuffered() ? source.next(Duration.ZERO) : Optional.empty();
       }
     } finally {
-      if (!started) {
-        free.release();
+      if (held > 0) {
+        free.release(held);
       }
     }
   }
 
-  private boolean acquire() {
+  private boolean acquire(int permits) {
     try {
-      return free.tryAcquire(500, TimeUnit.MILLISECONDS);
+      return free.tryAcquire(permits, 500, TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       stopping = true;

@@ -129,6 +129,11 @@ public final class WorkerNode implements AutoCloseable {
         });
   }
 
+  /** Records this worker's queue member may take per poll ({@code WorkerLeaser.batchFor}). */
+  public static int leaseBatch(int slots) {
+    return WorkerLeaser.batchFor(slots);
+  }
+
   /** Actions running right now. */
   public int busy() {
     return busy.get();
