@@ -21,7 +21,15 @@ if docker info >/dev/null 2>&1; then
   exit 0
 fi
 echo "engine.sh: starting dockerd --storage-driver=$driver (log: $log)" >&2
-nohup dockerd --storage-driver="$driver" >>"$log" 2>&1 </dev/null &
+# The daemon outlives this script: it must not inherit descriptors beyond 0-2 (a caller's flock
+# lock, say, would otherwise stay held for as long as dockerd runs).
+(
+  for fd in /proc/$BASHPID/fd/*; do
+    n=${fd##*/}
+    if [ "$n" -gt 2 ] 2>/dev/null; then eval "exec $n>&-" 2>/dev/null || true; fi
+  done
+  exec nohup dockerd --storage-driver="$driver" >>"$log" 2>&1 </dev/null
+) &
 for _ in $(seq 1 120); do
   if docker info >/dev/null 2>&1; then
     echo "engine.sh: dockerd ready (pid $!)" >&2
