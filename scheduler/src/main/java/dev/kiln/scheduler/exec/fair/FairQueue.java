@@ -114,11 +114,4 @@ public final class FairQueue<T> {
   public int inFlight() {
     return inFlight;
   }
-
-  /** Per user: actions in flight (the dashboard and metrics read it). */
-  public Map<String, Integer> inFlightByUser() {
-    Map<String, Integer> out = new HashMap<>();
-    users.forEach((name, u) -> out.put(name, u.inFlight));
-    return out;
-  }
 }
