@@ -4,41 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kiln.proto.events.WorkerHeartbeat;
 import dev.kiln.state.InMemoryExecutionState;
+import dev.kiln.testing.ManualClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 
 class WorkerGaugesTest {
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final InMemoryExecutionState state = new InMemoryExecutionState();
-  private final MovableClock clock = new MovableClock();
+  private final ManualClock clock = new ManualClock(Instant.parse("2026-01-01T00:00:00Z"));
   private final WorkerGauges gauges = new WorkerGauges(state, registry, clock, Duration.ofSeconds(2));
-
-  private static final class MovableClock extends Clock {
-    private Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-    void advance(Duration d) {
-      now = now.plus(d);
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public java.time.ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
-  }
 
   private void heartbeat(String id, int slots, int busy) {
     state.heartbeat(WorkerHeartbeat.newBuilder().setWorkerId(id).setSlots(slots).setBusy(busy).build()).toCompletableFuture().join();

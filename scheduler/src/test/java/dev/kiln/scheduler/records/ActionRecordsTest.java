@@ -1,5 +1,6 @@
 package dev.kiln.scheduler.records;
 
+import dev.kiln.testing.ManualClock;
 import static dev.kiln.scheduler.records.Records.digest;
 import static dev.kiln.scheduler.records.Records.response;
 import static dev.kiln.scheduler.records.Records.result;
@@ -15,7 +16,7 @@ import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
 class ActionRecordsTest {
-  private final MovableClock clock = new MovableClock(Instant.parse("2026-12-04T10:00:30Z"));
+  private final ManualClock clock = new ManualClock(Instant.parse("2026-12-04T10:00:30Z"));
   private final ActionRecords records = new ActionRecords(clock, new ActionRecords.Limits(5, Duration.ofMinutes(10)));
 
   private ActionRecord executed(String user, String build, int exit) {

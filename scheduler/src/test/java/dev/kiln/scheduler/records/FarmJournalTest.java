@@ -1,5 +1,6 @@
 package dev.kiln.scheduler.records;
 
+import dev.kiln.testing.ManualClock;
 import static dev.kiln.scheduler.records.Records.completed;
 import static dev.kiln.scheduler.records.Records.digest;
 import static dev.kiln.scheduler.records.Records.event;
@@ -18,7 +19,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class FarmJournalTest {
-  private final MovableClock clock = new MovableClock(Instant.parse("2026-12-04T10:00:00Z"));
+  private final ManualClock clock = new ManualClock(Instant.parse("2026-12-04T10:00:00Z"));
   private final ActionRecords records = new ActionRecords(clock, new ActionRecords.Limits(100, Duration.ofHours(1)));
   private final FarmJournal journal = new FarmJournal(records, clock, Duration.ofMinutes(70));
   private final Requester alice = new Requester("alice", "build-1", "bazel 7.4.0", "CppCompile //a:b", "reapi");
