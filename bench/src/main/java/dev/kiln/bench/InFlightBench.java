@@ -1,15 +1,11 @@
 package dev.kiln.bench;
 
 import build.bazel.remote.execution.v2.Digest;
-import build.bazel.remote.execution.v2.ExecuteRequest;
-import build.bazel.remote.execution.v2.ExecuteResponse;
-import build.bazel.remote.execution.v2.ExecutionGrpc;
 import com.google.longrunning.Operation;
 import dev.kiln.launcher.EmbeddedFarm;
 import dev.kiln.worker.exec.SimulatedActionExecutor;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.grpc.stub.StreamObserver;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
@@ -19,9 +15,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -126,46 +119,7 @@ public final class InFlightBench {
   /** Executes every action concurrently; counts each name's completions; returns the failures. */
   private static int runAll(ManagedChannel channel, List<Digest> actions, Map<String, Integer> completions, AtomicLong lastAccepted)
       throws Exception {
-    ExecutionGrpc.ExecutionStub exec = ExecutionGrpc.newStub(channel);
-    CountDownLatch done = new CountDownLatch(actions.size());
-    AtomicInteger failures = new AtomicInteger();
-    for (Digest d : actions) {
-      exec.execute(ExecuteRequest.newBuilder().setInstanceName("inflight").setActionDigest(d).setSkipCacheLookup(true).build(),
-          new StreamObserver<>() {
-            private Operation last;
-
-            @Override
-            public void onNext(Operation op) {
-              if (last == null) {
-                lastAccepted.accumulateAndGet(System.nanoTime(), Math::max);
-              }
-              last = op;
-            }
-
-            @Override
-            public void onError(Throwable t) {
-              failures.incrementAndGet();
-              done.countDown();
-            }
-
-            @Override
-            public void onCompleted() {
-              try {
-                ExecuteResponse r = last.getResponse().unpack(ExecuteResponse.class);
-                if (!last.getDone() || r.getResult().getExitCode() != 0 || r.getStatus().getCode() != 0) {
-                  failures.incrementAndGet();
-                }
-                completions.merge(last.getName(), 1, Integer::sum);
-              } catch (Exception e) {
-                failures.incrementAndGet();
-              }
-              done.countDown();
-            }
-          });
-    }
-    if (!done.await(30, TimeUnit.MINUTES)) {
-      throw new IllegalStateException("actions did not finish");
-    }
-    return failures.get();
+    return ExecuteAll.run(channel, "inflight", true, actions, t -> lastAccepted.accumulateAndGet(t, Math::max),
+        (last, r) -> completions.merge(last.getName(), 1, Integer::sum));
   }
 }

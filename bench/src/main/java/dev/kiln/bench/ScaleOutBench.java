@@ -6,23 +6,15 @@ import build.bazel.remote.execution.v2.Command;
 import build.bazel.remote.execution.v2.ContentAddressableStorageGrpc;
 import build.bazel.remote.execution.v2.Digest;
 import build.bazel.remote.execution.v2.Directory;
-import build.bazel.remote.execution.v2.ExecuteRequest;
-import build.bazel.remote.execution.v2.ExecuteResponse;
-import build.bazel.remote.execution.v2.ExecutionGrpc;
-import com.google.longrunning.Operation;
 import com.google.protobuf.ByteString;
 import dev.kiln.launcher.EmbeddedFarm;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.grpc.stub.StreamObserver;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Scale-out: N sleep actions of 1 s each (distinct, so none is cached or merged) submitted at
@@ -110,52 +102,14 @@ public final class ScaleOutBench {
     return ((b.getSeconds() - a.getSeconds()) * 1_000_000_000L + (b.getNanos() - a.getNanos())) / 1_000_000;
   }
 
-  /** Executes every action concurrently; returns how many did not end with exit code 0. */
+  /** Executes every action concurrently, recording phases and first-answer times; returns the failures. */
   private static int runAll(ManagedChannel channel, List<Digest> actions) throws Exception {
-    ExecutionGrpc.ExecutionStub exec = ExecutionGrpc.newStub(channel);
-    CountDownLatch done = new CountDownLatch(actions.size());
-    AtomicInteger failures = new AtomicInteger();
     PHASES.clear();
     ACCEPTED.clear();
-    for (Digest d : actions) {
-      exec.execute(ExecuteRequest.newBuilder().setInstanceName("scale").setActionDigest(d).build(), new StreamObserver<>() {
-        private Operation last;
-
-        @Override
-        public void onNext(Operation op) {
-          if (last == null) {
-            ACCEPTED.add(System.nanoTime());
-          }
-          last = op;
-        }
-
-        @Override
-        public void onError(Throwable t) {
-          failures.incrementAndGet();
-          done.countDown();
-        }
-
-        @Override
-        public void onCompleted() {
-          try {
-            ExecuteResponse r = last == null ? null : last.getResponse().unpack(ExecuteResponse.class);
-            if (r == null || !last.getDone() || r.getResult().getExitCode() != 0) {
-              failures.incrementAndGet();
-            } else {
-              var m = r.getResult().getExecutionMetadata();
-              PHASES.add(new long[] {ms(m.getExecutionStartTimestamp(), m.getExecutionCompletedTimestamp()),
-                  ms(m.getWorkerStartTimestamp(), m.getWorkerCompletedTimestamp()), ms(m.getQueuedTimestamp(), m.getWorkerStartTimestamp())});
-            }
-          } catch (Exception e) {
-            failures.incrementAndGet();
-          }
-          done.countDown();
-        }
-      });
-    }
-    if (!done.await(30, TimeUnit.MINUTES)) {
-      throw new IllegalStateException("actions did not finish");
-    }
-    return failures.get();
+    return ExecuteAll.run(channel, "scale", false, actions, ACCEPTED::add, (last, r) -> {
+      var m = r.getResult().getExecutionMetadata();
+      PHASES.add(new long[] {ms(m.getExecutionStartTimestamp(), m.getExecutionCompletedTimestamp()),
+          ms(m.getWorkerStartTimestamp(), m.getWorkerCompletedTimestamp()), ms(m.getQueuedTimestamp(), m.getWorkerStartTimestamp())});
+    });
   }
 }
