@@ -37,7 +37,7 @@ public final class HazelcastActionLeases implements ActionLeases {
 
   @Override
   public CompletionStage<Void> finish(String operationName, String workerId) {
-    return leases.submitToKey(operationName, new Move(workerId, null)).thenApply(x -> null);
+    return leases.submitToKey(operationName, new Move(workerId, null, null)).thenApply(x -> null);
   }
 
   @Override
@@ -49,7 +49,7 @@ public final class HazelcastActionLeases implements ActionLeases {
 
   @Override
   public CompletionStage<Boolean> reassign(String operationName, String from, String to, Instant now) {
-    return leases.submitToKey(operationName, new Move(from, LeaseRules.lease(QueuedAction.getDefaultInstance(), to, now).toByteArray()));
+    return leases.submitToKey(operationName, new Move(from, to, now));
   }
 
   static RunningAction parse(byte[] bytes) {
@@ -61,17 +61,19 @@ public final class HazelcastActionLeases implements ActionLeases {
   }
 
   /**
-   * If {@code from} holds the lease: ends it ({@code to} null) or gives it to the holder and time in
-   * {@code to} (the action is kept). Returns whether it did.
+   * If {@code from} holds the lease: ends it ({@code to} null) or gives it, with its action, to
+   * {@code to} as of {@code at}. Returns whether it did.
    */
   static final class Move implements EntryProcessor<String, byte[], Boolean> {
     private static final long serialVersionUID = 1L;
     private final String from;
-    private final byte[] to;
+    private final String to;
+    private final Instant at;
 
-    Move(String from, byte[] to) {
+    Move(String from, String to, Instant at) {
       this.from = from;
       this.to = to;
+      this.at = at;
     }
 
     @Override
@@ -83,7 +85,7 @@ public final class HazelcastActionLeases implements ActionLeases {
       if (!current.getWorkerId().equals(from)) {
         return false;
       }
-      entry.setValue(to == null ? null : parse(to).toBuilder().setAction(current.getAction()).build().toByteArray());
+      entry.setValue(to == null ? null : LeaseRules.lease(current.getAction(), to, at).toByteArray());
       return true;
     }
   }
